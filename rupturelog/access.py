@@ -1,0 +1,183 @@
+"""The one place that decides what clinical data a user may see.
+
+Every view loads cases, sessions, check-ins, ruptures, repair steps and notes through these
+functions; none calls `Model.objects.get` on clinical data. An object outside a user's scope
+is simply absent from their querysets, so `get_object_or_404(cases_for(user), pk=...)` gives
+the same 404 for "not yours" as for "does not exist".
+
+The rules (../shared/DESIGN.md, "People and what each may see"):
+
+* client — their own cases; what they wrote (drafts included); what others shared with the
+  care team. Never therapist-private or supervisor notes.
+* therapist — their own cases in full, except clients' private drafts.
+* supervisor — the cases of therapists they supervise: shared items and the therapist's
+  private ones, never clients' private drafts. Clients are shown by pseudonym.
+* admin (and anyone inactive or anonymous) — no clinical data.
+* Withdrawn items are hidden from everyone here; the rows stay for the history.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from repairs.codes import AuthorRole, Status, Visibility
+from repairs.models import Note, RepairStep, Rupture
+from rupturelog.accounts.models import Role, Supervision, User
+from sessions.models import Case, CheckIn, TherapySession
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
+
+NOTHING = Q(pk__in=[])
+UNRESOLVED = [Status.OPEN, Status.REPAIRING]
+
+
+def _clinical_role(user: AnyUser) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role in (Role.CLIENT, Role.THERAPIST, Role.SUPERVISOR):
+        return user.role
+    return None
+
+
+def supervised_therapist_ids(user: AnyUser) -> QuerySet:
+    """The ids of therapists this user supervises, as a subquery."""
+    return Supervision.objects.filter(supervisor_id=user.pk).values("therapist_id")
+
+
+def supervised_therapists(user: AnyUser) -> QuerySet[User]:
+    if _clinical_role(user) != Role.SUPERVISOR:
+        return User.objects.none()
+    return User.objects.filter(pk__in=supervised_therapist_ids(user), is_active=True)
+
+
+def _case_q(user: AnyUser, prefix: str = "") -> Q:
+    """Cases this user may open, as a Q on `prefix` (e.g. "case__")."""
+    role = _clinical_role(user)
+    if role == Role.CLIENT:
+        return Q(**{f"{prefix}client": user})
+    if role == Role.THERAPIST:
+        return Q(**{f"{prefix}therapist": user})
+    if role == Role.SUPERVISOR:
+        return Q(**{f"{prefix}therapist_id__in": supervised_therapist_ids(user)})
+    return NOTHING
+
+
+def _rupture_q(user: AnyUser, prefix: str = "") -> Q:
+    """Ruptures this user may see, as a Q on `prefix` (e.g. "rupture__")."""
+    role = _clinical_role(user)
+    if role is None:
+        return NOTHING
+    p = prefix
+    in_scope = _case_q(user, f"{p}case__") & Q(**{f"{p}withdrawn_at__isnull": True})
+    if role in (Role.CLIENT, Role.THERAPIST):
+        # Their own entries (a client's drafts, a therapist's private notes to self) and
+        # everything shared with the care team.
+        return in_scope & (Q(**{f"{p}author": user}) | Q(**{f"{p}visibility": Visibility.SHARED}))
+    # Supervisor: shared entries and the therapist's private ones; never a client's draft.
+    return in_scope & (
+        Q(**{f"{p}visibility": Visibility.SHARED}) | Q(**{f"{p}author_role": AuthorRole.THERAPIST})
+    )
+
+
+def _note_q(user: AnyUser) -> Q:
+    role = _clinical_role(user)
+    if role is None:
+        return NOTHING
+    visible = _rupture_q(user, "rupture__") & Q(withdrawn_at__isnull=True)
+    shared = Q(visibility=Visibility.SHARED)
+    if role == Role.CLIENT:
+        return visible & ~Q(author_role=AuthorRole.SUPERVISOR) & (Q(author=user) | shared)
+    if role == Role.THERAPIST:
+        return visible & (Q(author=user) | shared | Q(author_role=AuthorRole.SUPERVISOR))
+    return visible & (shared | Q(author_role__in=[AuthorRole.THERAPIST, AuthorRole.SUPERVISOR]))
+
+
+def cases_for(user: AnyUser) -> QuerySet[Case]:
+    """Cases the user may open, with client and therapist loaded."""
+    return Case.objects.filter(_case_q(user)).select_related("client", "therapist")
+
+
+def sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
+    """Therapy sessions in the user's cases, with the case, client and therapist loaded."""
+    return TherapySession.objects.filter(_case_q(user, "case__")).select_related(
+        "case__client", "case__therapist"
+    )
+
+
+def check_ins_for(user: AnyUser) -> QuerySet[CheckIn]:
+    """Check-ins: a client sees their own answers; therapist and supervisor see both sides."""
+    role = _clinical_role(user)
+    scope = _case_q(user, "therapy_session__case__")
+    if role == Role.CLIENT:
+        scope &= Q(respondent=user)
+    return CheckIn.objects.filter(scope)
+
+
+def ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
+    """Ruptures the user may see (not withdrawn), with session and author loaded."""
+    return Rupture.objects.filter(_rupture_q(user)).select_related("therapy_session", "author")
+
+
+def repair_steps_for(user: AnyUser) -> QuerySet[RepairStep]:
+    """Repair steps of ruptures the user may see (not withdrawn)."""
+    return RepairStep.objects.filter(
+        _rupture_q(user, "rupture__"), withdrawn_at__isnull=True
+    ).select_related("therapy_session")
+
+
+def notes_for(user: AnyUser) -> QuerySet[Note]:
+    """Notes the user may read, oldest first, with their author loaded."""
+    return Note.objects.filter(_note_q(user)).select_related("author")
+
+
+def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
+    """`ruptures_for(user)` with everything a rupture card shows preloaded, in a fixed
+    number of queries: codes, the repair steps and notes the user may see (each with its
+    session or author), and whether the counterpart report is visible to them.
+    """
+    return ruptures_for(user).prefetch_related(
+        "codes",
+        Prefetch("repair_steps", queryset=repair_steps_for(user), to_attr="visible_steps"),
+        Prefetch("notes", queryset=notes_for(user), to_attr="visible_notes"),
+    )
+
+
+def sees_client_by_pseudonym(viewer: AnyUser, case: Case) -> bool:
+    """Supervisors see clients by pseudonym; the client and their therapist by name."""
+    return _clinical_role(viewer) == Role.SUPERVISOR and case.therapist_id != viewer.pk
+
+
+def client_name(viewer: AnyUser, case: Case) -> str:
+    client = case.client
+    if sees_client_by_pseudonym(viewer, case):
+        return client.pseudonym or "Client"
+    return client.display_name
+
+
+def with_case_counts(cases: QuerySet[Case], user: AnyUser) -> QuerySet[Case]:
+    """Annotate cases with what a caseload list shows, counting only what `user` may see:
+    `session_count`, `last_session_at`, `rupture_count`, `open_rupture_count`.
+    """
+    visible = _rupture_q(user, "ruptures__")
+    unresolved = Q(ruptures__status__in=UNRESOLVED)
+    return cases.annotate(
+        session_count=Count("therapy_sessions", distinct=True),
+        last_session_at=Max("therapy_sessions__starts_at"),
+        rupture_count=Count("ruptures", filter=visible, distinct=True),
+        open_rupture_count=Count("ruptures", filter=visible & unresolved, distinct=True),
+    )
+
+
+def with_session_counts(therapy_sessions: QuerySet[TherapySession], user: AnyUser):
+    """Annotate sessions with `rupture_count` and `open_rupture_count` the user may see."""
+    visible = _rupture_q(user, "ruptures__")
+    unresolved = Q(ruptures__status__in=UNRESOLVED)
+    return therapy_sessions.annotate(
+        rupture_count=Count("ruptures", filter=visible, distinct=True),
+        open_rupture_count=Count("ruptures", filter=visible & unresolved, distinct=True),
+    )

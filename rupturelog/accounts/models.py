@@ -1,0 +1,147 @@
+"""People: one custom user model for every role, and who supervises whom."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+# Letters and digits that cannot be misread for one another (no 0/O, 1/I/L).
+PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_pseudonym() -> str:
+    return "C-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(4))
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMIN = "admin", "Practice administrator"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Every account needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who logs in. Email is the login; `role` decides what clinical data they see.
+
+    Practice administrators are staff with role `admin`; a clinician who also administers
+    keeps their clinical role and has `is_staff` set.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=120)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
+    # Shown instead of the client's name wherever a supervisor sees them.
+    pseudonym = models.CharField(max_length=8, unique=True, null=True, blank=True, editable=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        ordering = ["display_name"]
+        indexes = [models.Index(fields=["role", "display_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_is_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.CLIENT) | models.Q(pseudonym__isnull=False),
+                name="client_has_pseudonym",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.lower()
+        if self.role == Role.CLIENT and not self.pseudonym:
+            self.pseudonym = self._unused_pseudonym()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def _unused_pseudonym() -> str:
+        # 31**4 ≈ 920k codes; a collision is rare, so a few tries are plenty.
+        for _ in range(20):
+            code = new_pseudonym()
+            if not User.objects.filter(pseudonym=code).exists():
+                return code
+        raise RuntimeError("Could not find an unused pseudonym; widen the code.")
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+
+class Supervision(models.Model):
+    """A supervisor reviews this therapist's cases."""
+
+    supervisor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        limit_choices_to={"role": Role.SUPERVISOR},
+    )
+    therapist = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="supervised_by",
+        limit_choices_to={"role": Role.THERAPIST},
+    )
+    started_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisor", "therapist"], name="supervision_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supervisor=models.F("therapist")),
+                name="supervision_not_self",
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "supervisor"])]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.therapist}"
