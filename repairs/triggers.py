@@ -4,19 +4,26 @@
 * a repair step happens in a session of the rupture's own case.
 
 They hold whatever writes the row (the app, the admin, a bulk load, a psql session).
+
+They are installed after every `migrate` (post_migrate) and removed before it (pre_migrate),
+not by a migration: SQLite alters a table by rebuilding and renaming it, and a trigger that
+names the table being rebuilt makes that rename fail. Dropping them around migrations keeps
+every future migration working on both databases.
 """
 
 from __future__ import annotations
 
-from django.db import migrations
+from typing import Any
+
+from django.db import connections
 
 SESSION_TABLE = "therapy_sessions_therapysession"
 
-POSTGRES_FORWARD = f"""
+POSTGRES_FORWARD = """
 CREATE FUNCTION rupture_case_matches_session() RETURNS trigger AS $$
 BEGIN
     IF NEW.case_id IS DISTINCT FROM
-       (SELECT case_id FROM {SESSION_TABLE} WHERE id = NEW.therapy_session_id) THEN
+       (SELECT case_id FROM therapy_sessions_therapysession WHERE id = NEW.therapy_session_id) THEN
         RAISE EXCEPTION 'A rupture''s case must be the case of its session.'
             USING ERRCODE = 'check_violation';
     END IF;
@@ -29,7 +36,7 @@ CREATE TRIGGER rupture_case_matches_session
 
 CREATE FUNCTION repair_step_in_rupture_case() RETURNS trigger AS $$
 BEGIN
-    IF (SELECT case_id FROM {SESSION_TABLE} WHERE id = NEW.therapy_session_id)
+    IF (SELECT case_id FROM therapy_sessions_therapysession WHERE id = NEW.therapy_session_id)
        IS DISTINCT FROM (SELECT case_id FROM repairs_rupture WHERE id = NEW.rupture_id) THEN
         RAISE EXCEPTION 'A repair step must happen in a session of the rupture''s case.'
             USING ERRCODE = 'check_violation';
@@ -49,12 +56,13 @@ DROP TRIGGER IF EXISTS rupture_case_matches_session ON repairs_rupture;
 DROP FUNCTION IF EXISTS rupture_case_matches_session();
 """
 
-_RUPTURE_CHECK = f"""
-    WHEN NEW.case_id IS NOT (SELECT case_id FROM {SESSION_TABLE} WHERE id = NEW.therapy_session_id)
+_RUPTURE_CHECK = """
+    WHEN NEW.case_id IS NOT
+         (SELECT case_id FROM therapy_sessions_therapysession WHERE id = NEW.therapy_session_id)
     BEGIN SELECT RAISE(ABORT, 'A rupture''s case must be the case of its session.'); END
 """
-_STEP_CHECK = f"""
-    WHEN (SELECT case_id FROM {SESSION_TABLE} WHERE id = NEW.therapy_session_id)
+_STEP_CHECK = """
+    WHEN (SELECT case_id FROM therapy_sessions_therapysession WHERE id = NEW.therapy_session_id)
          IS NOT (SELECT case_id FROM repairs_rupture WHERE id = NEW.rupture_id)
     BEGIN SELECT RAISE(ABORT, 'A repair step must happen in a session of the rupture''s case.');
     END
@@ -77,28 +85,29 @@ SQLITE_BACKWARD = [
 ]
 
 
-def _run(statements_by_vendor: dict[str, list[str]]):
-    def run(apps, schema_editor) -> None:
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise NotImplementedError(
-                f"RuptureLog supports SQLite and PostgreSQL, not {schema_editor.connection.vendor}."
-            )
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
+TABLES = {"repairs_rupture", "repairs_repairstep", SESSION_TABLE}
 
 
-class Migration(migrations.Migration):
-    dependencies = [
-        ("repairs", "0001_initial"),
-        ("therapy_sessions", "0001_initial"),
-    ]
+def _statements(vendor: str, forward: bool) -> list[str]:
+    if vendor == "postgresql":
+        return [POSTGRES_BACKWARD] + ([POSTGRES_FORWARD] if forward else [])
+    if vendor == "sqlite":
+        return SQLITE_BACKWARD + (SQLITE_FORWARD if forward else [])
+    raise NotImplementedError(f"RuptureLog supports SQLite and PostgreSQL, not {vendor}.")
 
-    operations = [
-        migrations.RunPython(
-            _run({"postgresql": [POSTGRES_FORWARD], "sqlite": SQLITE_FORWARD}),
-            _run({"postgresql": [POSTGRES_BACKWARD], "sqlite": SQLITE_BACKWARD}),
-        )
-    ]
+
+def _apply(using: str, forward: bool) -> None:
+    connection = connections[using]
+    if not set(connection.introspection.table_names()) >= TABLES:
+        return  # migrated to a point before these tables exist
+    with connection.cursor() as cursor:
+        for statement in _statements(connection.vendor, forward):
+            cursor.execute(statement)
+
+
+def remove_triggers(using: str = "default", **kwargs: Any) -> None:
+    _apply(using, forward=False)
+
+
+def install_triggers(using: str = "default", **kwargs: Any) -> None:
+    _apply(using, forward=True)
