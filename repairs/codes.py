@@ -178,3 +178,19 @@ CODES_BY_KIND = {
     CodeKind.CAUSE: Cause,
     CodeKind.FEELING: Feeling,
 }
+
+
+class ClientView(models.TextChoices):
+    """The client's answer, on a therapist's shared entry, to "did you see it this way?"."""
+
+    SAME = "same", "I saw it the same way"
+    DIFFERENT = "different", "I saw it differently"
+    NOT_NOTICED = "not_noticed", "I didn't notice it at the time"
+
+
+class InboxKind(models.TextChoices):
+    CLIENT_FLAG = "client_flag", "New flag from a client"
+    REPLY = "reply", "New reply"
+    SHARED_ENTRY = "shared_entry", "Your therapist shared a moment"
+    CLIENT_VIEW = "client_view", "Client answered on an entry"
+    CHECK_IN_DISAGREES = "check_in_disagrees", "Check-ins disagree"

@@ -17,8 +17,10 @@ from django.urls import reverse
 from repairs.codes import (
     CODES_BY_KIND,
     AuthorRole,
+    ClientView,
     CodeKind,
     Family,
+    InboxKind,
     Outcome,
     Recognised,
     Status,
@@ -71,6 +73,10 @@ class Rupture(ClinicalItem):
     visibility = models.CharField(
         max_length=8, choices=Visibility.choices, default=Visibility.SHARED
     )
+    # When a client's flag was shared with the therapist (None while it is a draft).
+    shared_at = models.DateTimeField(null=True, blank=True)
+    # On a therapist's shared entry: did the client see the moment the same way?
+    client_view = models.CharField(max_length=16, choices=ClientView.choices, blank=True)
     # The other party's report of the same moment: a client flag and a therapist entry
     # joined as one event seen from two sides. Both rows point at each other.
     counterpart = models.OneToOneField(
@@ -258,3 +264,36 @@ class Note(ClinicalItem):
 
     def __str__(self) -> str:
         return f"Note by {self.get_author_role_display().lower()} on rupture {self.rupture_id}"
+
+
+class InboxItem(models.Model):
+    """Something new for one person: a client's flag or reply, a shared entry, check-ins
+    that disagree. Unread until they open it or mark it read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inbox_items"
+    )
+    kind = models.CharField(max_length=24, choices=InboxKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    therapy_session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="+")
+    rupture = models.ForeignKey(
+        Rupture, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InboxKind.values), name="inbox_kind_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("session_detail", args=[self.therapy_session_id])
+        return f"{url}#rupture-{self.rupture_id}" if self.rupture_id else url

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from rupturelog import access
+from sessions.models import RespondentRole
 
 
 @login_required
@@ -28,23 +30,73 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "repairs/case_detail.html", {"case": case, "rows": rows})
 
 
+def _marks(ruptures: list, minutes: int) -> list[dict]:
+    """Where each moment with a minute sits on the session bar (x as a percentage of its width), with a
+    text label, so the bar never relies on colour or shape alone."""
+    marks = []
+    for index, rupture in enumerate(r for r in ruptures if r.minute is not None):
+        who = "Client" if rupture.author_role == RespondentRole.CLIENT else "Therapist"
+        marks.append(
+            {
+                "rupture": rupture,
+                "x": round(max(1.5, min(98.5, rupture.minute * 100 / max(minutes, 1))), 2),
+                # Alternate label rows so neighbouring moments do not print over each other.
+                "label_y": 56 if index % 2 == 0 else 72,
+                "short": f"{who[0]} {rupture.minute}\u2032",
+                "label": f"{who}, minute {rupture.minute}",
+            }
+        )
+    return marks
+
+
 @login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The session timeline: the bar, the moments as cards, and what is still open from
+    earlier sessions. htmx requests for `timeline-live` or `timeline-bar` get that part only.
+    """
     user = request.user
     therapy_session = get_object_or_404(access.sessions_for(user), pk=session_id)
-    case_sessions = access.sessions_for(user).filter(case_id=therapy_session.case_id)
-    ruptures = access.ruptures_with_threads(user).filter(therapy_session=therapy_session)
-    check_ins = access.check_ins_for(user).filter(therapy_session=therapy_session)
+    case = therapy_session.case
+    ruptures = list(access.ruptures_with_threads(user).filter(therapy_session=therapy_session))
     context = {
         "therapy_session": therapy_session,
-        "case": therapy_session.case,
+        "case": case,
         "ruptures": ruptures,
-        "check_ins": check_ins,
-        "previous_session": case_sessions.filter(number__lt=therapy_session.number)
+        "placed": _marks(ruptures, therapy_session.minutes),
+        "unplaced": [r for r in ruptures if r.minute is None],
+        "case_revision": case.revision,
+    }
+    target = request.htmx.target if request.htmx else None
+    if target == "timeline-bar":
+        return render(request, "repairs/session_detail.html#timeline-bar", context)
+    context["carried_over"] = (
+        access.ruptures_with_threads(user)
+        .filter(
+            case=case,
+            therapy_session__number__lt=therapy_session.number,
+            status__in=access.UNRESOLVED,
+        )
+        .order_by("therapy_session__number", "minute", "pk")
+    )
+    if target == "timeline-live":
+        context["live_refresh"] = True
+        return render(request, "repairs/session_detail.html#timeline-live", context)
+
+    case_sessions = access.sessions_for(user).filter(case_id=case.pk)
+    started = therapy_session.starts_at <= timezone.now()
+    check_ins = list(access.check_ins_for(user).filter(therapy_session=therapy_session))
+    context.update(
+        check_ins=check_ins,
+        can_log=started and user.pk == case.therapist_id,
+        can_flag=started and user.pk == case.client_id,
+        can_check_in=started
+        and user.pk in (case.client_id, case.therapist_id)
+        and not any(c.respondent_id == user.pk for c in check_ins),
+        previous_session=case_sessions.filter(number__lt=therapy_session.number)
         .order_by("-number")
         .first(),
-        "next_session": case_sessions.filter(number__gt=therapy_session.number)
+        next_session=case_sessions.filter(number__gt=therapy_session.number)
         .order_by("number")
         .first(),
-    }
+    )
     return render(request, "repairs/session_detail.html", context)

@@ -21,9 +21,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
-from repairs.models import Note, RepairStep, Rupture
+from repairs.models import InboxItem, Note, RepairStep, Rupture
 from rupturelog.accounts.models import Role, Supervision, User
 from sessions.models import Case, CheckIn, TherapySession
 
@@ -119,8 +120,10 @@ def check_ins_for(user: AnyUser) -> QuerySet[CheckIn]:
 
 
 def ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
-    """Ruptures the user may see (not withdrawn), with session and author loaded."""
-    return Rupture.objects.filter(_rupture_q(user)).select_related("therapy_session", "author")
+    """Ruptures the user may see (not withdrawn), with session, case and author loaded."""
+    return Rupture.objects.filter(_rupture_q(user)).select_related(
+        "therapy_session", "case", "author"
+    )
 
 
 def repair_steps_for(user: AnyUser) -> QuerySet[RepairStep]:
@@ -140,10 +143,14 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     number of queries: codes, the repair steps and notes the user may see (each with its
     session or author), and whether the counterpart report is visible to them.
     """
-    return ruptures_for(user).prefetch_related(
-        "codes",
-        Prefetch("repair_steps", queryset=repair_steps_for(user), to_attr="visible_steps"),
-        Prefetch("notes", queryset=notes_for(user), to_attr="visible_notes"),
+    return (
+        ruptures_for(user)
+        .select_related("counterpart")
+        .prefetch_related(
+            "codes",
+            Prefetch("repair_steps", queryset=repair_steps_for(user), to_attr="visible_steps"),
+            Prefetch("notes", queryset=notes_for(user), to_attr="visible_notes"),
+        )
     )
 
 
@@ -180,4 +187,48 @@ def with_session_counts(therapy_sessions: QuerySet[TherapySession], user: AnyUse
     return therapy_sessions.annotate(
         rupture_count=Count("ruptures", filter=visible, distinct=True),
         open_rupture_count=Count("ruptures", filter=visible & unresolved, distinct=True),
+    )
+
+
+# --- What a user may change -------------------------------------------------------------
+# Each is a narrowing of what they may see, so "may change" never exceeds "may see".
+
+
+def own_ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
+    """Entries the user wrote: only the author edits, shares or withdraws an entry."""
+    return ruptures_for(user).filter(author_id=user.pk)
+
+
+def caseload_ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
+    """Ruptures in the therapist's own cases: where they add repair, status and links."""
+    if _clinical_role(user) != Role.THERAPIST:
+        return Rupture.objects.none()
+    return ruptures_for(user).filter(case__therapist=user)
+
+
+def own_repair_steps_for(user: AnyUser) -> QuerySet[RepairStep]:
+    if _clinical_role(user) != Role.THERAPIST:
+        return RepairStep.objects.none()
+    return repair_steps_for(user).filter(rupture__case__therapist=user)
+
+
+def own_notes_for(user: AnyUser) -> QuerySet[Note]:
+    return notes_for(user).filter(author_id=user.pk)
+
+
+def flaggable_sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
+    """Sessions a client or therapist may report a moment in: their cases', already begun."""
+    if _clinical_role(user) not in (Role.CLIENT, Role.THERAPIST):
+        return TherapySession.objects.none()
+    return sessions_for(user).filter(starts_at__lte=timezone.now())
+
+
+def inbox_for(user: AnyUser) -> QuerySet[InboxItem]:
+    """The user's inbox items, newest first, in cases they may still open."""
+    if _clinical_role(user) is None:
+        return InboxItem.objects.none()
+    return (
+        InboxItem.objects.filter(recipient_id=user.pk)
+        .filter(_case_q(user, "case__"))
+        .select_related("therapy_session", "case__client")
     )

@@ -239,6 +239,9 @@ CRISIS_TEXT = os.environ.get(
     "or contact your GP or an urgent mental-health line.",
 )
 
+# How often open pages ask "anything new?" (seconds). Browser tests shorten it.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from repairs import actions, inbox
 from repairs import views as repair_views
 from rupturelog import views
 from rupturelog.accounts.forms import EmailLoginForm
@@ -20,5 +21,26 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/<int:case_id>/", repair_views.case_detail, name="case_detail"),
     path("sessions/<int:session_id>/", repair_views.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/changes/", inbox.session_changes, name="session_changes"),
+    path("sessions/<int:session_id>/log/", actions.rupture_new, name="rupture_new"),
+    path("sessions/<int:session_id>/check-in/", inbox.check_in, name="check_in"),
+    path("flag/", actions.flag_new, name="flag_new"),
+    path("ruptures/<int:rupture_id>/card/", actions.rupture_card, name="rupture_card"),
+    path("ruptures/<int:rupture_id>/edit/", actions.rupture_edit, name="rupture_edit"),
+    path("ruptures/<int:rupture_id>/share/", actions.rupture_share, name="rupture_share"),
+    path("ruptures/<int:rupture_id>/withdraw/", actions.rupture_withdraw, name="rupture_withdraw"),
+    path("ruptures/<int:rupture_id>/status/", actions.rupture_status, name="rupture_status"),
+    path("ruptures/<int:rupture_id>/link/", actions.rupture_link, name="rupture_link"),
+    path("ruptures/<int:rupture_id>/my-view/", actions.rupture_client_view, name="client_view"),
+    path("ruptures/<int:rupture_id>/steps/new/", actions.repair_step_new, name="step_new"),
+    path("ruptures/<int:rupture_id>/notes/new/", actions.note_new, name="note_new"),
+    path("steps/<int:step_id>/edit/", actions.repair_step_edit, name="step_edit"),
+    path("steps/<int:step_id>/withdraw/", actions.repair_step_withdraw, name="step_withdraw"),
+    path("notes/<int:note_id>/edit/", actions.note_edit, name="note_edit"),
+    path("notes/<int:note_id>/withdraw/", actions.note_withdraw, name="note_withdraw"),
+    path("inbox/badge/", inbox.inbox_badge, name="inbox_badge"),
+    path("inbox/<int:item_id>/read/", inbox.inbox_mark_read, name="inbox_mark_read"),
+    path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("settings/notices/", inbox.notify_preference, name="notify_preference"),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,9 @@ class Case(models.Model):
     )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # Goes up by one with every change to anything in the case, so an open page can ask
+    # "anything new since revision N?" with one indexed lookup and no rendering.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "id"]
@@ -47,6 +50,10 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+    def touch(self) -> None:
+        """Record that something in this case changed (see `revision`)."""
+        Case.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
 
 
 class SessionFormat(models.TextChoices):

@@ -57,6 +57,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Therapists may ask for an email (with no clinical text) when a client shares or replies.
+    notify_by_email = models.BooleanField(
+        "email me when a client shares a flag or replies", default=False
+    )
 
     objects = UserManager()
 

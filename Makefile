@@ -1,0 +1,31 @@
+# RuptureLog: `make run` serves the demo practice, `make test` runs the whole suite.
+# Both build the virtualenv from the locked dependencies first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# `make run` is a local demo: DEBUG on, so no SECRET_KEY is needed and emails print here.
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: run test lint bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

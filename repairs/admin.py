@@ -1,0 +1,95 @@
+"""Ruptures, repair steps and notes in the admin: metadata only, read-only.
+
+DESIGN.md keeps clinical content from the practice administrator, so these pages list
+who, when, which codes and what state, and never the accounts, descriptions or note bodies.
+Clinicians read and write clinical records through the app, where access.py scopes them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
+
+
+class ReadOnlyMetadataAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Rupture)
+class RuptureAdmin(ReadOnlyMetadataAdmin):
+    list_display = (
+        "id",
+        "case",
+        "therapy_session",
+        "author_role",
+        "family",
+        "status",
+        "visibility",
+        "created_at",
+        "withdrawn_at",
+    )
+    list_select_related = ("case", "therapy_session")
+    list_filter = ("author_role", "family", "status", "visibility", "recognised")
+    search_fields = ("=id", "=case__id")
+    fields = (
+        "case",
+        "therapy_session",
+        "author",
+        "author_role",
+        "minute",
+        "recognised",
+        "family",
+        "intensity",
+        "status",
+        "visibility",
+        "counterpart",
+        "created_at",
+        "updated_at",
+        "version",
+        "withdrawn_at",
+    )
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+
+@admin.register(RuptureCode)
+class RuptureCodeAdmin(ReadOnlyMetadataAdmin):
+    list_display = ("rupture", "kind", "code")
+    list_filter = ("kind", "code")
+    search_fields = ("=rupture__id",)
+
+
+@admin.register(RepairStep)
+class RepairStepAdmin(ReadOnlyMetadataAdmin):
+    list_display = ("id", "rupture", "position", "strategy", "initiated_by", "outcome")
+    list_select_related = ("rupture",)
+    list_filter = ("strategy", "outcome", "initiated_by")
+    search_fields = ("=rupture__id",)
+    fields = (*list_display, "therapy_session", "created_at", "withdrawn_at")
+    readonly_fields = fields
+
+
+@admin.register(Note)
+class NoteAdmin(ReadOnlyMetadataAdmin):
+    list_display = ("id", "rupture", "author_role", "visibility", "created_at", "withdrawn_at")
+    list_select_related = ("rupture",)
+    list_filter = ("author_role", "visibility")
+    search_fields = ("=rupture__id",)
+    fields = list_display
+    readonly_fields = fields
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(ReadOnlyMetadataAdmin):
+    list_display = ("id", "recipient", "kind", "case", "created_at", "read_at")
+    list_select_related = ("recipient", "case")
+    list_filter = ("kind",)
+    search_fields = ("recipient__display_name", "recipient__email")

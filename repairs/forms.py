@@ -1,0 +1,412 @@
+"""Forms validate and normalise what people type. Choices that name other records (a session,
+a rupture to link) come from querysets scoped by rupturelog/access.py, so a forged id is a
+form error ("Select a valid choice"), never a write to someone else's record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator
+
+from repairs.codes import (
+    CONFRONTATION_MARKERS,
+    FAMILY_HELP,
+    MARKER_HELP,
+    WITHDRAWAL_MARKERS,
+    Cause,
+    ClientView,
+    Family,
+    Feeling,
+    Marker,
+    Outcome,
+    Recognised,
+    Status,
+    Strategy,
+    Visibility,
+)
+from repairs.services import RepairStepData, RuptureData
+from sessions.models import RespondentRole, TherapySession
+
+TEXT_LIMIT = 5000
+INTENSITY_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+def _clean_text(value: str) -> str:
+    # NUL bytes cannot be stored by PostgreSQL and are never meant; refuse them clearly.
+    if "\x00" in value:
+        raise forms.ValidationError("The text contains an invalid character; please retype it.")
+    return value.strip()
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the item the editor loaded, for the conflict check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class TherapistRuptureForm(VersionedForm):
+    minute = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Minute into the session",
+        help_text="Leave empty if you are not sure when.",
+    )
+    recognised = forms.ChoiceField(
+        choices=Recognised.choices,
+        initial=Recognised.AFTER,
+        widget=forms.RadioSelect,
+        label="When did you recognise it?",
+    )
+    family = forms.ChoiceField(
+        choices=Family.choices,
+        initial=Family.UNCLASSIFIED,
+        widget=forms.RadioSelect,
+        label="Kind of rupture",
+    )
+    markers = forms.MultipleChoiceField(
+        choices=Marker.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What you saw (markers)",
+    )
+    causes = forms.MultipleChoiceField(
+        choices=Cause.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What seems to have caused it",
+    )
+    intensity = forms.TypedChoiceField(
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How intense (1 = slight, 5 = very)",
+    )
+    account = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        label="What happened",
+        error_messages={"required": "Describe the moment in a sentence or two."},
+    )
+    visibility = forms.ChoiceField(
+        choices=[
+            (Visibility.SHARED, "Share with the client (and your supervisor)"),
+            (Visibility.PRIVATE, "Keep private (you and your supervisor only)"),
+        ],
+        initial=Visibility.SHARED,
+        widget=forms.RadioSelect,
+        label="Who sees this entry",
+    )
+
+    family_help = FAMILY_HELP
+    marker_help = MARKER_HELP
+
+    def __init__(self, *args: Any, therapy_session: TherapySession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.therapy_session = therapy_session
+        self.fields["minute"].validators.append(MaxValueValidator(therapy_session.minutes))
+        self.fields[
+            "minute"
+        ].help_text = f"0 to {therapy_session.minutes}. Leave empty if you are not sure when."
+
+    def clean_account(self) -> str:
+        return _clean_text(self.cleaned_data["account"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        family, markers = data.get("family"), set(data.get("markers") or [])
+        if family == Family.WITHDRAWAL and markers & set(CONFRONTATION_MARKERS):
+            self.add_error(
+                "markers",
+                "Some of these markers are signs of moving against; choose 'Both' as the kind, "
+                "or untick them.",
+            )
+        if family == Family.CONFRONTATION and markers & set(WITHDRAWAL_MARKERS):
+            self.add_error(
+                "markers",
+                "Some of these markers are signs of moving away; choose 'Both' as the kind, "
+                "or untick them.",
+            )
+        return data
+
+    def to_data(self) -> RuptureData:
+        d = self.cleaned_data
+        return RuptureData(
+            minute=d["minute"],
+            account=d["account"],
+            intensity=d["intensity"],
+            recognised=d["recognised"],
+            family=d["family"],
+            visibility=d["visibility"],
+            markers=d["markers"],
+            causes=d["causes"],
+        )
+
+
+WHEN_CHOICES = [
+    ("early", "Early on"),
+    ("middle", "In the middle"),
+    ("late", "Near the end"),
+    ("minute", "At a particular minute"),
+    ("not_sure", "I'm not sure"),
+]
+# Where "early", "middle" and "late" sit on the session's bar, as a share of its length.
+WHEN_SHARE = {"early": 0.15, "middle": 0.5, "late": 0.85}
+
+
+class ClientFlagForm(VersionedForm):
+    """ "Flag a moment", in the client's words: which session, roughly when, what happened,
+    what it felt like, how strongly, and whether to share it now."""
+
+    therapy_session = forms.ModelChoiceField(
+        queryset=TherapySession.objects.none(),
+        label="Which session?",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your sessions from the list."},
+    )
+    when = forms.ChoiceField(
+        choices=WHEN_CHOICES, initial="not_sure", widget=forms.RadioSelect, label="Roughly when?"
+    )
+    minute = forms.IntegerField(
+        required=False, min_value=0, max_value=480, label="Which minute, roughly?"
+    )
+    account = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        label="What happened, in your own words",
+        error_messages={"required": "Write a few words about what happened."},
+    )
+    feelings = forms.MultipleChoiceField(
+        choices=Feeling.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What did it feel like? (pick any)",
+    )
+    intensity = forms.TypedChoiceField(
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How strongly did you feel it? (1 = a little, 5 = a lot)",
+    )
+    visibility = forms.ChoiceField(
+        choices=[
+            (Visibility.SHARED, "Share with my therapist now"),
+            (
+                Visibility.PRIVATE,
+                "Keep as a private draft (only I can see it; I can share it later)",
+            ),
+        ],
+        initial=Visibility.SHARED,
+        widget=forms.RadioSelect,
+        label="Share it now?",
+    )
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["therapy_session"]
+        field.queryset = sessions
+        field.label_from_instance = lambda s: f"Session {s.number} — {s.starts_at:%A %-d %B}"
+
+    def clean_account(self) -> str:
+        return _clean_text(self.cleaned_data["account"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        therapy_session = data.get("therapy_session")
+        if data.get("when") == "minute":
+            minute = data.get("minute")
+            if minute is None:
+                self.add_error("minute", "Give the minute, or choose another answer above.")
+            elif therapy_session and minute > therapy_session.minutes:
+                self.add_error(
+                    "minute", f"That session was {therapy_session.minutes} minutes long."
+                )
+        return data
+
+    def to_data(self) -> RuptureData:
+        d = self.cleaned_data
+        therapy_session: TherapySession = d["therapy_session"]
+        minute = None
+        if d["when"] == "minute":
+            minute = d["minute"]
+        elif d["when"] in WHEN_SHARE:
+            minute = round(therapy_session.minutes * WHEN_SHARE[d["when"]])
+        return RuptureData(
+            minute=minute,
+            account=d["account"],
+            intensity=d["intensity"],
+            recognised=Recognised.AFTER,
+            visibility=d["visibility"],
+            feelings=d["feelings"],
+        )
+
+
+def when_initial(minute: int | None, session_minutes: int) -> dict[str, Any]:
+    """The 'roughly when' answer that shows an existing flag's minute again."""
+    if minute is None:
+        return {"when": "not_sure"}
+    for when, share in WHEN_SHARE.items():
+        if minute == round(session_minutes * share):
+            return {"when": when}
+    return {"when": "minute", "minute": minute}
+
+
+class RepairStepForm(VersionedForm):
+    therapy_session = forms.ModelChoiceField(
+        queryset=TherapySession.objects.none(),
+        label="In which session?",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a session of this case from the list."},
+    )
+    initiated_by = forms.ChoiceField(
+        choices=RespondentRole.choices,
+        initial=RespondentRole.THERAPIST,
+        widget=forms.RadioSelect,
+        label="Who started it?",
+    )
+    strategy = forms.ChoiceField(choices=Strategy.choices, label="What was tried")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        label="What was done",
+    )
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        initial=Outcome.NOT_KNOWN_YET,
+        widget=forms.RadioSelect,
+        label="How did it land?",
+    )
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["therapy_session"]
+        field.queryset = sessions
+        field.label_from_instance = lambda s: f"Session {s.number} ({s.starts_at:%-d %b %Y})"
+
+    def clean_description(self) -> str:
+        return _clean_text(self.cleaned_data["description"])
+
+    def to_data(self) -> RepairStepData:
+        d = self.cleaned_data
+        return RepairStepData(
+            therapy_session=d["therapy_session"],
+            initiated_by=d["initiated_by"],
+            strategy=d["strategy"],
+            description=d["description"],
+            outcome=d["outcome"],
+        )
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(choices=Status.choices, label="Where things stand")
+    agreement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        label="What we agreed to do differently",
+    )
+
+    def clean_agreement(self) -> str:
+        return _clean_text(self.cleaned_data["agreement"])
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        label="Your reply",
+        error_messages={"required": "Write your reply first."},
+    )
+    visibility = forms.ChoiceField(
+        choices=[
+            (Visibility.SHARED, "Send to the thread"),
+            (Visibility.PRIVATE, "Private note to myself (and my supervisor)"),
+        ],
+        initial=Visibility.SHARED,
+        widget=forms.RadioSelect,
+        required=False,
+        label="Who sees it",
+    )
+
+    def clean_body(self) -> str:
+        return _clean_text(self.cleaned_data["body"])
+
+
+class NoteEditForm(VersionedForm):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_LIMIT, label="Your note"
+    )
+
+    def clean_body(self) -> str:
+        return _clean_text(self.cleaned_data["body"])
+
+
+class LinkForm(forms.Form):
+    own_entry = forms.ModelChoiceField(
+        queryset=TherapySession.objects.none(),
+        label="Your entry for the same moment",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your own entries from this case."},
+    )
+
+    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["own_entry"]
+        field.queryset = entries
+        field.label_from_instance = lambda r: (
+            f"Session {r.therapy_session.number}, "
+            + ("not sure when" if r.minute is None else f"minute {r.minute}")
+            + f": {r.account[:60]}"
+        )
+
+
+class ClientViewForm(forms.Form):
+    client_view = forms.ChoiceField(
+        choices=ClientView.choices, widget=forms.RadioSelect, label="Did you see it this way?"
+    )
+
+
+class CheckInForm(forms.Form):
+    tension = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Was there any tension or misunderstanding between you in this session?",
+        error_messages={"required": "Choose yes or no."},
+    )
+    intensity = forms.TypedChoiceField(
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="If yes: how strong was it? (1 = slight, 5 = very)",
+    )
+    resolution = forms.TypedChoiceField(
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="If yes: how far was it cleared up by the end? (1 = not at all, 5 = fully)",
+    )
+    comment = forms.CharField(
+        max_length=280, required=False, label="Anything you want to add (optional, one line)"
+    )
+
+    def clean_comment(self) -> str:
+        return _clean_text(self.cleaned_data["comment"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("tension"):
+            for name in ("intensity", "resolution"):
+                if data.get(name) is None:
+                    self.add_error(name, "Choose a number from 1 to 5.")
+        return data

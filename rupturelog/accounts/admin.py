@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from rupturelog.accounts.models import Supervision, User
+
+
+class UserCreateForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "display_name", "role")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = ("email", "display_name", "role")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    ordering = ("display_name",)
+    list_display = ("display_name", "email", "role", "pseudonym", "is_active", "is_staff")
+    list_filter = ("role", "is_active", "is_staff")
+    search_fields = ("display_name", "email", "pseudonym")
+    readonly_fields = ("pseudonym", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("display_name", "role", "pseudonym")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "display_name", "role")}),
+        ("Password", {"fields": ("password1", "password2")}),
+    )
+    filter_horizontal = ("groups",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # People are deactivated, never deleted: their clinical records point at them.
+        return False
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(admin.ModelAdmin):
+    list_display = ("supervisor", "therapist", "started_on")
+    list_select_related = ("supervisor", "therapist")
+    list_filter = ("started_on",)
+    search_fields = ("supervisor__display_name", "therapist__display_name")
+    autocomplete_fields = ("supervisor", "therapist")
