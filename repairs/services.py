@@ -90,7 +90,7 @@ def _notify(recipient: User, kind: str, rupture: Rupture | None, therapy_session
 
 def _send_notice(recipient: User, path: str) -> None:
     # No clinical text, no client name: only that something is waiting, and where.
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    base = settings.SITE_URL
     try:
         send_mail(
             "RuptureLog: something new in your inbox",

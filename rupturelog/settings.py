@@ -229,6 +229,8 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "RuptureLog <noreply@localhost>")
+# The address people reach the app at, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Product settings -------------------------------------------------------------------
 # Shown calmly on every client page. A practice sets its own local numbers here.
