@@ -12,8 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -41,6 +41,13 @@ FORM_TEMPLATE = "repairs/action_form.html"
 
 
 # --- Responses shared by every action ---------------------------------------------------
+
+
+def see_other(to: str) -> HttpResponseRedirect:
+    """A 303 "see other" after a POST. Not `redirect(to, status=303)`: `redirect()` has no
+    `status` argument and passes it on to `reverse()`, giving a 302 for a URL and a 500
+    (NoReverseMatch) for a URL name."""
+    return HttpResponseRedirect(resolve_url(to), status=303)
 
 
 def _card(request: HttpRequest, rupture_id: int) -> Rupture:
@@ -94,9 +101,7 @@ def _done(
             return response
         return render_card(request, rupture.pk)
     messages.success(request, message)
-    return redirect(
-        rupture.therapy_session.get_absolute_url() + f"#rupture-{rupture.pk}", status=303
-    )
+    return see_other(rupture.therapy_session.get_absolute_url() + f"#rupture-{rupture.pk}")
 
 
 def _form_page(
@@ -154,6 +159,10 @@ def rupture_new(request: HttpRequest, session_id: int) -> HttpResponse:
     counterpart = None
     if flag_id := request.GET.get("view_of") or request.POST.get("view_of"):
         counterpart = _linkable_flag(request, flag_id)
+        if counterpart.therapy_session_id != therapy_session.pk:
+            # "My view of" a moment belongs in the moment's own session; anything else would
+            # pair reports across sessions (or across two clients' cases).
+            raise Http404
     form = TherapistRuptureForm(request.POST or None, therapy_session=therapy_session)
     if counterpart is not None and request.method == "GET":
         form.initial.update(minute=counterpart.minute, recognised=counterpart.recognised)
@@ -218,7 +227,7 @@ def flag_new(request: HttpRequest) -> HttpResponse:
         if request.htmx:
             return _done(request, rupture, message, created=True)
         messages.success(request, message)
-        return redirect(rupture.get_absolute_url(), status=303)
+        return see_other(rupture.get_absolute_url())
     if not sessions.exists():
         form = None
     return render(request, "repairs/flag_form.html", {"form": form})
@@ -267,6 +276,8 @@ def rupture_edit(request: HttpRequest, rupture_id: int) -> HttpResponse:
         try:
             services.rupture_update(rupture, expected_version=_version(form), data=data)
         except EditConflict as error:
+            # `rupture` now holds the refused edit; the page shows the moment as saved.
+            page["rupture"] = error.current
             return _conflict(request, form=form, error=error, form_kwargs=form_kwargs, **page)
         return _done(request, rupture, "Your changes are saved.")
     return _form_page(request, form=form, **page)
@@ -316,7 +327,7 @@ def _stale(request: HttpRequest, rupture: Rupture) -> HttpResponse:
         response.status_code = 409
         return response
     messages.error(request, message)
-    response = redirect(rupture.get_absolute_url(), status=303)
+    response = see_other(rupture.get_absolute_url())
     return response
 
 

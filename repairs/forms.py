@@ -45,6 +45,17 @@ class VersionedForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Editing (the view put the loaded version in `initial`) without a version posted
+        # back: the save cannot be checked against anyone else's, and answering "someone
+        # else saved this" would be untrue. Say so where the person can see it.
+        if self.initial.get("version") is not None and data.get("version") is None:
+            self.add_error(
+                None, "This form is out of date. Reload the page and make your change again."
+            )
+        return data
+
 
 class TherapistRuptureForm(VersionedForm):
     minute = forms.IntegerField(

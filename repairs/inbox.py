@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from repairs import services
+from repairs.actions import see_other
 from repairs.forms import CheckInForm
 from rupturelog import access
 from rupturelog.accounts.models import Role
@@ -58,8 +59,8 @@ def inbox_mark_read(request: HttpRequest, item_id: int) -> HttpResponse:
         item.read_at = timezone.now()
         item.save(update_fields=["read_at"])
     if request.POST.get("open"):
-        return redirect(item.get_absolute_url(), status=303)
-    return redirect("home", status=303)
+        return see_other(item.get_absolute_url())
+    return see_other("home")
 
 
 @login_required
@@ -67,7 +68,7 @@ def inbox_mark_read(request: HttpRequest, item_id: int) -> HttpResponse:
 def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = _unread(request).update(read_at=timezone.now())
     messages.success(request, f"Marked {count} item{'s' if count != 1 else ''} as read.")
-    return redirect("home", status=303)
+    return see_other("home")
 
 
 @login_required
@@ -84,7 +85,7 @@ def notify_preference(request: HttpRequest) -> HttpResponse:
         if request.user.notify_by_email
         else "Email notices are off.",
     )
-    return redirect("home", status=303)
+    return see_other("home")
 
 
 @login_required
@@ -96,7 +97,7 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     therapy_session = get_object_or_404(access.flaggable_sessions_for(request.user), pk=session_id)
     if therapy_session.check_ins.filter(respondent=request.user).exists():
         messages.info(request, "You have already answered the check-in for this session.")
-        return redirect(therapy_session.get_absolute_url(), status=303)
+        return see_other(therapy_session.get_absolute_url())
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,9 +105,9 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
         except IntegrityError:
             # The same person answered twice at once (two tabs); the first answer stands.
             messages.info(request, "You have already answered the check-in for this session.")
-            return redirect(therapy_session.get_absolute_url(), status=303)
+            return see_other(therapy_session.get_absolute_url())
         messages.success(request, "Thank you for your check-in.")
-        return redirect("home", status=303)
+        return see_other("home")
     return render(
         request, "repairs/check_in.html", {"form": form, "therapy_session": therapy_session}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -27,12 +28,35 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     for check_in in check_ins:
         by_session.setdefault(check_in.therapy_session_id, {})[check_in.respondent_role] = check_in
     rows = [(s, by_session.get(s.pk, {})) for s in therapy_sessions]
-    return render(request, "repairs/case_detail.html", {"case": case, "rows": rows})
+    return render(
+        request,
+        "repairs/case_detail.html",
+        {"case": case, "rows": rows, "chart": _check_in_chart(rows)},
+    )
+
+
+def _check_in_chart(rows: list) -> list[dict]:
+    """Points for the case page's check-in chart: per session and side, how strong the
+    tension was (0 when there was none), placed as a percentage across the chart."""
+    points = []
+    for index, (therapy_session, answers) in enumerate(rows):
+        for side, check_in in answers.items():
+            strength = (check_in.intensity or 1) if check_in.tension else 0
+            points.append(
+                {
+                    "x": round((index + 0.5) * 100 / len(rows), 2),
+                    "y": 88 - strength * 16,
+                    "side": side,
+                    "label": f"Session {therapy_session.number}, {side}: "
+                    + (f"tension {strength} of 5" if strength else "no tension"),
+                }
+            )
+    return points
 
 
 def _marks(ruptures: list, minutes: int) -> list[dict]:
-    """Where each moment with a minute sits on the session bar (x as a percentage of its width), with a
-    text label, so the bar never relies on colour or shape alone."""
+    """Where each moment with a minute sits on the session bar (x as a percentage of its
+    width), with a text label, so the bar never relies on colour or shape alone."""
     marks = []
     for index, rupture in enumerate(r for r in ruptures if r.minute is not None):
         who = "Client" if rupture.author_role == RespondentRole.CLIENT else "Therapist"
@@ -76,7 +100,8 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             therapy_session__number__lt=therapy_session.number,
             status__in=access.UNRESOLVED,
         )
-        .order_by("therapy_session__number", "minute", "pk")
+        # "Not sure when" last, as on the timeline (the databases disagree on where NULL sorts).
+        .order_by("therapy_session__number", F("minute").asc(nulls_last=True), "pk")
     )
     if target == "timeline-live":
         context["live_refresh"] = True

@@ -1,0 +1,124 @@
+"""Plain helper functions that create test objects with sensible defaults.
+
+Each takes the objects it hangs off and keyword overrides for anything a test cares about;
+everything else gets a valid default, so a test only spells out what it is about.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from repairs.codes import AuthorRole, CodeKind, Outcome, Strategy, Visibility
+from repairs.models import Note, RepairStep, Rupture, RuptureCode
+from rupturelog.accounts.models import Role, Supervision, User
+from sessions.models import Case, CheckIn, TherapySession
+
+PASSWORD = "correct horse battery staple"
+FIRST_SESSION_AT = timezone.make_aware(datetime(2025, 3, 3, 10, 0))
+
+_serial = itertools.count(1)
+
+
+def make_user(role: str = Role.CLIENT, **extra: Any) -> User:
+    n = next(_serial)
+    extra.setdefault("display_name", f"{role.title()} {n}")
+    email = extra.pop("email", f"{role}{n}@example.org")
+    return User.objects.create_user(email, PASSWORD, role=role, **extra)
+
+
+def make_client(**extra: Any) -> User:
+    return make_user(Role.CLIENT, **extra)
+
+
+def make_therapist(**extra: Any) -> User:
+    return make_user(Role.THERAPIST, **extra)
+
+
+def make_supervisor(*therapists: User, **extra: Any) -> User:
+    supervisor = make_user(Role.SUPERVISOR, **extra)
+    for therapist in therapists:
+        Supervision.objects.create(supervisor=supervisor, therapist=therapist)
+    return supervisor
+
+
+def make_admin(**extra: Any) -> User:
+    extra.setdefault("is_staff", True)
+    return make_user(Role.ADMIN, **extra)
+
+
+def make_case(client: User, therapist: User, **extra: Any) -> Case:
+    extra.setdefault("opened_on", date(2025, 3, 1))
+    return Case.objects.create(client=client, therapist=therapist, **extra)
+
+
+def make_session(case: Case, number: int | None = None, **extra: Any) -> TherapySession:
+    if number is None:
+        number = case.therapy_sessions.count() + 1
+    extra.setdefault("starts_at", FIRST_SESSION_AT + timedelta(weeks=number - 1))
+    return TherapySession.objects.create(case=case, number=number, **extra)
+
+
+def make_check_in(therapy_session: TherapySession, respondent: User, **extra: Any) -> CheckIn:
+    extra.setdefault("respondent_role", respondent.role)
+    extra.setdefault("tension", True)
+    extra.setdefault("intensity", 3)
+    extra.setdefault("resolution", 3)
+    return CheckIn.objects.create(therapy_session=therapy_session, respondent=respondent, **extra)
+
+
+def make_rupture(therapy_session: TherapySession, author: User, **extra: Any) -> Rupture:
+    extra.setdefault("author_role", author.role)
+    extra.setdefault("account", "We talked past each other about homework.")
+    extra.setdefault("minute", 20)
+    extra.setdefault("intensity", 3)
+    extra.setdefault("visibility", Visibility.SHARED)
+    return Rupture.objects.create(therapy_session=therapy_session, author=author, **extra)
+
+
+def add_code(rupture: Rupture, kind: str, code: str) -> RuptureCode:
+    return RuptureCode.objects.create(rupture=rupture, kind=kind, code=code)
+
+
+def add_codes(rupture: Rupture, **codes_by_kind: list[str]) -> None:
+    """`add_codes(rupture, marker=["denial"], feeling=["unheard"])`."""
+    for kind, codes in codes_by_kind.items():
+        for code in codes:
+            add_code(rupture, CodeKind(kind), code)
+
+
+def make_step(rupture: Rupture, author: User, **extra: Any) -> RepairStep:
+    extra.setdefault("therapy_session", rupture.therapy_session)
+    if "position" not in extra:
+        extra["position"] = rupture.repair_steps.count() + 1
+    extra.setdefault("initiated_by", author.role)
+    extra.setdefault("strategy", Strategy.CLARIFY)
+    extra.setdefault("outcome", Outcome.HELPED)
+    extra.setdefault("description", "We went back over what I meant.")
+    return RepairStep.objects.create(rupture=rupture, author=author, **extra)
+
+
+def make_note(rupture: Rupture, author: User, body: str = "Thank you.", **extra: Any) -> Note:
+    extra.setdefault("author_role", AuthorRole(author.role))
+    extra.setdefault("visibility", Visibility.SHARED)
+    return Note.objects.create(rupture=rupture, author=author, body=body, **extra)
+
+
+def withdraw(item: Rupture | RepairStep | Note) -> None:
+    type(item).objects.filter(pk=item.pk).update(withdrawn_at=timezone.now())
+
+
+def make_full_rupture(therapy_session: TherapySession, **extra: Any) -> Rupture:
+    """A therapist's rupture with everything a card shows: codes, a repair step and a note
+    from each side of the case.
+    """
+    case = therapy_session.case
+    rupture = make_rupture(therapy_session, case.therapist, **extra)
+    add_codes(rupture, marker=["minimal_response"], cause=["unmet_expectation"])
+    make_step(rupture, case.therapist)
+    make_note(rupture, case.therapist, "I noticed you went quiet.")
+    make_note(rupture, case.client, "I did.")
+    return rupture
