@@ -12,9 +12,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -50,6 +51,12 @@ def see_other(to: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(resolve_url(to), status=303)
 
 
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to, or None on GET. Not `request.POST or None`: an
+    empty POST is falsy, and the form would come back unbound, with no error to say why."""
+    return request.POST if request.method == "POST" else None
+
+
 def _card(request: HttpRequest, rupture_id: int) -> Rupture:
     """The rupture as the viewer sees it, with its thread loaded, for the swapped card."""
     return get_object_or_404(access.ruptures_with_threads(request.user), pk=rupture_id)
@@ -72,12 +79,27 @@ def _poller(request: HttpRequest, rupture: Rupture) -> str:
 def render_card(request: HttpRequest, rupture_id: int, *, event: bool = True) -> HttpResponse:
     """The fresh card (focus on its heading), plus the poller when something changed."""
     rupture = _card(request, rupture_id)
-    html = render_to_string(f"{PAGE}#rupture-card", {"rupture": rupture, "focus": True}, request)
+    context = {"rupture": rupture, "focus": True, "therapy_session": _page_session(request)}
+    html = render_to_string(f"{PAGE}#rupture-card", context, request)
     if not event:
         return HttpResponse(html)
     response = HttpResponse(html + _poller(request, rupture))
     trigger_client_event(response, "ruptureChanged", {"id": rupture_id})
     return response
+
+
+def _page_session(request: HttpRequest) -> dict[str, int] | None:
+    """The session whose timeline the card sits on, so a card carried over from an earlier
+    session still says which session it belongs to."""
+    if not request.htmx or not request.htmx.current_url_abs_path:
+        return None
+    try:
+        match = resolve(request.htmx.current_url_abs_path.split("?")[0])
+    except Resolver404:
+        return None
+    if match.url_name != "session_detail":
+        return None
+    return {"pk": match.kwargs["session_id"]}
 
 
 def _notice(message: str, link: str = "") -> str:
@@ -163,7 +185,7 @@ def rupture_new(request: HttpRequest, session_id: int) -> HttpResponse:
             # "My view of" a moment belongs in the moment's own session; anything else would
             # pair reports across sessions (or across two clients' cases).
             raise Http404
-    form = TherapistRuptureForm(request.POST or None, therapy_session=therapy_session)
+    form = TherapistRuptureForm(posted(request), therapy_session=therapy_session)
     if counterpart is not None and request.method == "GET":
         form.initial.update(minute=counterpart.minute, recognised=counterpart.recognised)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +226,7 @@ def flag_new(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.CLIENT:
         raise Http404
     sessions = access.flaggable_sessions_for(request.user).order_by("-starts_at")
-    form = ClientFlagForm(request.POST or None, sessions=sessions)
+    form = ClientFlagForm(posted(request), sessions=sessions)
     if request.method == "GET":
         chosen = request.GET.get("session", "")
         latest = sessions.first()
@@ -269,7 +291,13 @@ def rupture_edit(request: HttpRequest, rupture_id: int) -> HttpResponse:
             "visibility": rupture.visibility,
         }
     initial["version"] = rupture.version
-    form = form_class(request.POST or None, initial=initial, **form_kwargs)
+    form = form_class(posted(request), initial=initial, **form_kwargs)
+    if rupture.visibility == Visibility.SHARED:
+        # The other side may already have read and answered it; taking it back would hide
+        # their replies and repair from them. A shared entry can be withdrawn instead.
+        form.fields["visibility"].choices = [
+            (Visibility.SHARED, "Shared (to take it back, withdraw it instead)")
+        ]
     page = {"title": "Edit your entry", "action": request.path, "rupture": rupture}
     if request.method == "POST" and form.is_valid():
         data: RuptureData = form.to_data()
@@ -337,7 +365,7 @@ def rupture_status(request: HttpRequest, rupture_id: int) -> HttpResponse:
     """The therapist sets where things stand and what was agreed."""
     rupture = get_object_or_404(access.caseload_ruptures_for(request.user), pk=rupture_id)
     initial = {"status": rupture.status, "agreement": rupture.agreement, "version": rupture.version}
-    form = StatusForm(request.POST or None, initial=initial)
+    form = StatusForm(posted(request), initial=initial)
     page = {"title": "Where things stand", "action": request.path, "rupture": rupture}
     if request.method == "POST" and form.is_valid():
         try:
@@ -361,7 +389,7 @@ def rupture_link(request: HttpRequest, rupture_id: int) -> HttpResponse:
     entries = access.own_ruptures_for(request.user).filter(
         case_id=flag.case_id, counterpart__isnull=True
     )
-    form = LinkForm(request.POST or None, entries=entries)
+    form = LinkForm(posted(request), entries=entries)
     if request.method == "POST" and form.is_valid():
         services.rupture_link(flag, form.cleaned_data["own_entry"])
         return _done(request, flag, "Linked: both reports now show as one moment.")
@@ -387,7 +415,7 @@ def rupture_client_view(request: HttpRequest, rupture_id: int) -> HttpResponse:
         ),
         pk=rupture_id,
     )
-    form = ClientViewForm(request.POST or None, initial={"client_view": rupture.client_view})
+    form = ClientViewForm(posted(request), initial={"client_view": rupture.client_view})
     if request.method == "POST" and form.is_valid():
         services.rupture_set_client_view(rupture, client_view=form.cleaned_data["client_view"])
         label = ClientView(form.cleaned_data["client_view"]).label
@@ -415,7 +443,7 @@ def repair_step_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
     rupture = get_object_or_404(access.caseload_ruptures_for(request.user), pk=rupture_id)
     form_kwargs = {"sessions": _step_sessions(request, rupture)}
     form = RepairStepForm(
-        request.POST or None, initial={"therapy_session": rupture.therapy_session_id}, **form_kwargs
+        posted(request), initial={"therapy_session": rupture.therapy_session_id}, **form_kwargs
     )
     if request.method == "POST" and form.is_valid():
         services.repair_step_add(rupture, author=request.user, data=form.to_data())
@@ -442,7 +470,7 @@ def repair_step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
         "outcome": step.outcome,
         "version": step.version,
     }
-    form = RepairStepForm(request.POST or None, initial=initial, **form_kwargs)
+    form = RepairStepForm(posted(request), initial=initial, **form_kwargs)
     page = {
         "title": f"Edit repair step {step.position}",
         "action": request.path,
@@ -474,7 +502,7 @@ def note_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
     if request.user.role not in (Role.CLIENT, Role.THERAPIST):
         raise Http404
     rupture = get_object_or_404(access.ruptures_for(request.user), pk=rupture_id)
-    form = NoteForm(request.POST or None)
+    form = NoteForm(posted(request))
     if request.user.role == Role.CLIENT:
         # A client's reply always goes to the thread; their drafts live in flags instead.
         form.fields.pop("visibility")
@@ -497,7 +525,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     note = get_object_or_404(
         access.own_notes_for(request.user).select_related("rupture__therapy_session"), pk=note_id
     )
-    form = NoteEditForm(request.POST or None, initial={"body": note.body, "version": note.version})
+    form = NoteEditForm(posted(request), initial={"body": note.body, "version": note.version})
     page = {"title": "Edit your note", "action": request.path, "rupture": note.rupture}
     if request.method == "POST" and form.is_valid():
         try:

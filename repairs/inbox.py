@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from repairs import services
-from repairs.actions import see_other
+from repairs.actions import posted, see_other
 from repairs.forms import CheckInForm
 from rupturelog import access
 from rupturelog.accounts.models import Role
@@ -98,7 +98,7 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     if therapy_session.check_ins.filter(respondent=request.user).exists():
         messages.info(request, "You have already answered the check-in for this session.")
         return see_other(therapy_session.get_absolute_url())
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.check_in_save(therapy_session, respondent=request.user, **form.cleaned_data)

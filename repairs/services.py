@@ -83,7 +83,13 @@ def _notify(recipient: User, kind: str, rupture: Rupture | None, therapy_session
         therapy_session=therapy_session,
         rupture=rupture,
     )
-    if recipient.role == Role.THERAPIST and recipient.notify_by_email and recipient.is_active:
+    emailed = kind in (InboxKind.CLIENT_FLAG, InboxKind.REPLY)  # what the opt-in promises
+    if (
+        emailed
+        and recipient.role == Role.THERAPIST
+        and recipient.notify_by_email
+        and recipient.is_active
+    ):
         path = reverse("home")
         transaction.on_commit(lambda: _send_notice(recipient, path))
 

@@ -1,0 +1,58 @@
+"""Follow-ups from review: a shared entry stays shared, an empty POST says what is missing,
+and email notices cover only what the opt-in promises."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from repairs import services
+from repairs.codes import Visibility
+from tests.timeline.conftest import World
+
+
+def test_a_shared_flag_cannot_be_turned_back_into_a_private_draft(world: World) -> None:
+    client = world.login("client_a")
+    url = reverse("rupture_edit", args=[world.flag.pk])
+    response = client.post(
+        url,
+        {
+            "version": world.flag.version,
+            "therapy_session": world.flag.therapy_session_id,
+            "when": "not_sure",
+            "account": "I felt rushed.",
+            "visibility": Visibility.PRIVATE,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    world.flag.refresh_from_db()
+    assert world.flag.visibility == Visibility.SHARED
+
+
+def test_an_empty_post_shows_what_is_missing_instead_of_a_blank_form(world: World) -> None:
+    client = world.login("therapist_a")
+    response = client.post(reverse("note_new", args=[world.flag.pk]), {})
+    assert response.status_code == 200
+    assert "Write your reply first." in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_in_disagreements_do_not_send_email_even_with_notices_on(world: World) -> None:
+    therapist = world.cast.therapist_a
+    therapist.notify_by_email = True
+    therapist.save()
+    session = world.later_session
+    services.check_in_save(
+        session, respondent=therapist, tension=True, intensity=3, resolution=4, comment=""
+    )
+    services.check_in_save(
+        session,
+        respondent=world.cast.client_a,
+        tension=False,
+        intensity=None,
+        resolution=None,
+        comment="",
+    )
+    assert mail.outbox == []
