@@ -499,13 +499,16 @@ def repair_step_withdraw(request: HttpRequest, step_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
-    if request.user.role not in (Role.CLIENT, Role.THERAPIST):
+    if request.user.role not in (Role.CLIENT, Role.THERAPIST, Role.SUPERVISOR):
         raise Http404
     rupture = get_object_or_404(access.ruptures_for(request.user), pk=rupture_id)
     form = NoteForm(posted(request))
-    if request.user.role == Role.CLIENT:
-        # A client's reply always goes to the thread; their drafts live in flags instead.
+    if request.user.role != Role.THERAPIST:
+        # A client's reply always goes to the thread (their drafts live in flags instead);
+        # a supervisor's note is for the therapist and supervisors, whatever it says.
         form.fields.pop("visibility")
+        if request.user.role == Role.SUPERVISOR:
+            form.fields["body"].label = "Supervision note (the therapist and supervisors see it)"
     if request.method == "POST" and form.is_valid():
         visibility = form.cleaned_data.get("visibility") or Visibility.SHARED
         if rupture.is_draft:
@@ -513,9 +516,11 @@ def note_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
         services.note_add(
             rupture, author=request.user, body=form.cleaned_data["body"], visibility=visibility
         )
-        return _done(request, rupture, "Reply sent." if visibility == "shared" else "Note saved.")
+        sent = visibility == Visibility.SHARED and request.user.role != Role.SUPERVISOR
+        return _done(request, rupture, "Reply sent." if sent else "Note saved.")
+    title = "Supervision note" if request.user.role == Role.SUPERVISOR else "Reply"
     return _form_page(
-        request, form=form, title="Reply", action=request.path, rupture=rupture, submit="Send"
+        request, form=form, title=title, action=request.path, rupture=rupture, submit="Send"
     )
 
 

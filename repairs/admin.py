@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
+from repairs.models import (
+    AlertSettings,
+    InboxItem,
+    Note,
+    RepairStep,
+    Rupture,
+    RuptureCode,
+    RuptureReview,
+    SupervisorCoding,
+)
 
 
 class ReadOnlyMetadataAdmin(admin.ModelAdmin):
@@ -93,3 +102,36 @@ class InboxItemAdmin(ReadOnlyMetadataAdmin):
     list_select_related = ("recipient", "case")
     list_filter = ("kind",)
     search_fields = ("recipient__display_name", "recipient__email")
+
+
+@admin.register(AlertSettings)
+class AlertSettingsAdmin(admin.ModelAdmin):
+    """The one row of alert thresholds; the administrator edits it, nobody deletes it."""
+
+    list_display = (
+        "__str__",
+        "open_after_sessions",
+        "unanswered_flag_days",
+        "confrontation_count",
+        "confrontation_window",
+        "disagreeing_check_ins_in_a_row",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return not AlertSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RuptureReview)
+class RuptureReviewAdmin(ReadOnlyMetadataAdmin):
+    list_display = ("rupture", "supervisor", "reviewed_at")
+    list_select_related = ("rupture", "supervisor")
+
+
+@admin.register(SupervisorCoding)
+class SupervisorCodingAdmin(ReadOnlyMetadataAdmin):
+    list_display = ("rupture", "supervisor", "family", "updated_at")
+    list_select_related = ("rupture", "supervisor")
+    list_filter = ("family",)

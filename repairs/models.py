@@ -297,3 +297,92 @@ class InboxItem(models.Model):
     def get_absolute_url(self) -> str:
         url = reverse("session_detail", args=[self.therapy_session_id])
         return f"{url}#rupture-{self.rupture_id}" if self.rupture_id else url
+
+
+class RuptureReview(models.Model):
+    """A supervisor's "reviewed" mark on a rupture."""
+
+    rupture = models.ForeignKey(Rupture, on_delete=models.PROTECT, related_name="reviews")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rupture", "supervisor"], name="review_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reviewed by {self.supervisor} on {self.reviewed_at:%d %b %Y}"
+
+
+class SupervisorCoding(models.Model):
+    """A supervisor's own, independent coding of a rupture's family and markers, compared
+    with the therapist's for training (percent agreement and Cohen's kappa)."""
+
+    rupture = models.ForeignKey(Rupture, on_delete=models.PROTECT, related_name="codings")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    family = models.CharField(max_length=16, choices=Family.choices)
+    markers = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rupture", "supervisor"], name="coding_once"),
+            models.CheckConstraint(
+                condition=Q(family__in=Family.values), name="coding_family_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor}'s coding of rupture {self.rupture_id}"
+
+
+class AlertSettings(models.Model):
+    """Thresholds for the review alerts, set by the practice administrator (one row)."""
+
+    open_after_sessions = models.PositiveSmallIntegerField(
+        default=3, help_text="Alert when a rupture is still open this many sessions later."
+    )
+    unanswered_flag_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Alert when a client's flag has had no response for this many days."
+    )
+    confrontation_count = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Alert when a case has at least this many confrontation ruptures...",
+    )
+    confrontation_window = models.PositiveSmallIntegerField(
+        default=5, help_text="...within its last this-many sessions."
+    )
+    disagreeing_check_ins_in_a_row = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Alert when client and therapist check-ins disagree this many sessions running.",
+    )
+
+    class Meta:
+        verbose_name = "alert settings"
+        verbose_name_plural = "alert settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="alert_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(
+                    open_after_sessions__gte=1,
+                    unanswered_flag_days__gte=1,
+                    confrontation_count__gte=1,
+                    confrontation_window__gte=1,
+                    disagreeing_check_ins_in_a_row__gte=1,
+                ),
+                name="alert_thresholds_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Alert thresholds"
+
+    @classmethod
+    def current(cls) -> AlertSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
-from repairs.models import InboxItem, Note, RepairStep, Rupture
+from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureReview
 from rupturelog.accounts.models import Role, Supervision, User
 from sessions.models import Case, CheckIn, TherapySession
 
@@ -38,6 +38,7 @@ UNRESOLVED = [Status.OPEN, Status.REPAIRING]
 
 
 def _clinical_role(user: AnyUser) -> str | None:
+    """The role that decides what the user sees; None for anyone who sees no clinical data."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.role in (Role.CLIENT, Role.THERAPIST, Role.SUPERVISOR):
@@ -143,7 +144,7 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     number of queries: codes, the repair steps and notes the user may see (each with its
     session or author), and whether the counterpart report is visible to them.
     """
-    return (
+    ruptures = (
         ruptures_for(user)
         .select_related("counterpart")
         .prefetch_related(
@@ -152,6 +153,16 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
             Prefetch("notes", queryset=notes_for(user), to_attr="visible_notes"),
         )
     )
+    if _clinical_role(user) == Role.SUPERVISOR:
+        # The supervisor's own "reviewed" mark, for the card's button.
+        ruptures = ruptures.prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=RuptureReview.objects.filter(supervisor_id=user.pk),
+                to_attr="my_reviews",
+            )
+        )
+    return ruptures
 
 
 def sees_client_by_pseudonym(viewer: AnyUser, case: Case) -> bool:

@@ -159,6 +159,14 @@ def _database(url: str | None) -> dict:
 
 
 DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+# Review pages and exports read from a replica when one is set (rupturelog/replica.py).
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    if "DATABASE_URL" not in os.environ:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (PostgreSQL) too.")
+    DATABASES["replica"] = _database(replica_url)
+    # Tests point the replica at the primary: read the test database through it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["rupturelog.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from repairs import actions, inbox
+from repairs import actions, inbox, review_views
 from repairs import views as repair_views
 from rupturelog import views
 from rupturelog.accounts.forms import EmailLoginForm
@@ -42,5 +42,22 @@ urlpatterns = [
     path("inbox/<int:item_id>/read/", inbox.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("settings/notices/", inbox.notify_preference, name="notify_preference"),
+    path("review/", review_views.review_page, name="review"),
+    path("patterns/", review_views.patterns_page, name="patterns"),
+    path("review/ruptures/", review_views.review_ruptures, name="review_ruptures"),
+    path(
+        "review/export/ruptures.csv",
+        review_views.review_export,
+        {"what": "ruptures"},
+        name="review_export_ruptures",
+    ),
+    path(
+        "review/export/steps.csv",
+        review_views.review_export,
+        {"what": "steps"},
+        name="review_export_steps",
+    ),
+    path("ruptures/<int:rupture_id>/reviewed/", review_views.rupture_reviewed, name="reviewed"),
+    path("ruptures/<int:rupture_id>/coding/", review_views.rupture_coding, name="coding"),
     path("admin/", admin.site.urls),
 ]

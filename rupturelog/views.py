@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from repairs import review
 from rupturelog import access
 from rupturelog.accounts.models import Role
 
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if user.role == Role.SUPERVISOR:
             context["therapists"] = access.supervised_therapists(user)
         else:
+            context["alerts"] = review.alerts(user, [user.pk], limit=20)
             context["open_ruptures"] = list(
                 access.caseload_ruptures_for(user)
                 .filter(status__in=access.UNRESOLVED)

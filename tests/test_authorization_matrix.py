@@ -181,8 +181,8 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "note_edit": THERAPIST,
     "note_withdraw": Post(object_page(therapist_a=a_gets(STALE), therapist_b=b_gets(STALE))),
     "notify_preference": Post(page(therapist_a=SEE_HOME, therapist_b=SEE_HOME)),
-    # Writing: both.
-    "note_new": CLIENT_AND_THERAPIST,
+    # Writing: the care team (a supervisor's note is a supervision note).
+    "note_new": CARE_TEAM,
     "check_in": CLIENT_AND_THERAPIST,
     # Everyone's own inbox (empty for supervisors and admins, but theirs to ask about).
     "inbox_badge": page(**dict.fromkeys(PERSONAS, OK)),
@@ -190,6 +190,21 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "inbox_mark_read": Post(
         object_page(therapist_a=a_gets(SEE_HOME), therapist_b=b_gets(SEE_HOME))
     ),
+    # Review: supervisors over their supervisees; a therapist over their own caseload.
+    "review": page(supervisor_a=OK, supervisor_b=OK),
+    "patterns": page(therapist_a=OK, therapist_b=OK),
+    **{
+        name: page(supervisor_a=OK, supervisor_b=OK, therapist_a=OK, therapist_b=OK)
+        for name in ("review_ruptures", "review_export_ruptures", "review_export_steps")
+    },
+    # A supervisor's own marks on a rupture in a supervisee's case.
+    "reviewed": Post(
+        object_page(
+            supervisor_a=a_gets(ByMode(plain=Expect(303), htmx=OK)),
+            supervisor_b=b_gets(ByMode(plain=Expect(303), htmx=OK)),
+        )
+    ),
+    "coding": object_page(supervisor_a=ONLY_A, supervisor_b=ONLY_B),
 }
 
 
@@ -528,7 +543,8 @@ def pages_seen_by(client: Client, mode: str) -> str:
         response = client.get(url, **headers)
         assert response.status_code in (200, 204, 302, 303, 404), f"GET {url}: {response}"
         if response.status_code == 200:
-            seen.append(response.content.decode())
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            seen.append(body.decode())
     return "\n".join(seen)
 
 

@@ -56,3 +56,21 @@ def test_check_in_disagreements_do_not_send_email_even_with_notices_on(world: Wo
         comment="",
     )
     assert mail.outbox == []
+
+
+def test_a_supervision_note_reaches_the_therapist_but_never_the_client(world: World) -> None:
+    supervisor = world.login("supervisor_a")
+    response = supervisor.post(
+        reverse("note_new", args=[world.entry.pk]), {"body": "ZZ-SUPERVISION-4411"}
+    )
+    assert response.status_code == 303
+    note = world.entry.notes.get(body="ZZ-SUPERVISION-4411")
+    assert note.author_role == "supervisor"
+    session_url = reverse("session_detail", args=[world.entry.therapy_session_id])
+    assert "ZZ-SUPERVISION-4411" in world.login("therapist_a").get(session_url).content.decode()
+    assert "ZZ-SUPERVISION-4411" not in world.login("client_a").get(session_url).content.decode()
+    assert (
+        not world.cast.client_a.inbox_items.filter(kind="reply")
+        .exclude(pk__in=[world.item.pk])
+        .exists()
+    )

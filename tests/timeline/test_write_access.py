@@ -177,7 +177,7 @@ WRITES = [
         "note_new",
         "entry",
         "client_a",
-        ("supervisor_a",),
+        (),
         lambda w: {"body": "A reply.", "visibility": "shared"},
     ),
     Write(
@@ -185,7 +185,7 @@ WRITES = [
         "note_new",
         "private_entry",
         "therapist_a",
-        ("client_a", "supervisor_a"),
+        ("client_a",),
         lambda w: {"body": "A reply.", "visibility": "shared"},
     ),
     Write(
