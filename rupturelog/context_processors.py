@@ -16,4 +16,6 @@ def product(request: HttpRequest) -> dict[str, object]:
         "crisis_text": settings.CRISIS_TEXT,
         "unread_count": unread_count,
         "live_poll_seconds": settings.LIVE_POLL_SECONDS,
+        # django-htmx's {% htmx_script %} puts this nonce on its <script> tag.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
     }

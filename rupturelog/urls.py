@@ -6,8 +6,9 @@ from django.urls import path
 
 from repairs import actions, inbox, review_views
 from repairs import views as repair_views
-from rupturelog import views
+from rupturelog import health, views
 from rupturelog.accounts.forms import EmailLoginForm
+from rupturelog.security import ClearingLogoutView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +19,9 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", ClearingLogoutView.as_view(), name="logout"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("cases/<int:case_id>/", repair_views.case_detail, name="case_detail"),
     path("sessions/<int:session_id>/", repair_views.session_detail, name="session_detail"),
     path("sessions/<int:session_id>/changes/", inbox.session_changes, name="session_changes"),

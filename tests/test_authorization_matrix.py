@@ -190,6 +190,9 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "inbox_mark_read": Post(
         object_page(therapist_a=a_gets(SEE_HOME), therapist_b=b_gets(SEE_HOME))
     ),
+    # Health checks answer anyone, logged in or not.
+    "healthz": dict.fromkeys(PERSONAS, OK),
+    "readyz": dict.fromkeys(PERSONAS, OK),
     # Review: supervisors over their supervisees; a therapist over their own caseload.
     "review": page(supervisor_a=OK, supervisor_b=OK),
     "patterns": page(therapist_a=OK, therapist_b=OK),
