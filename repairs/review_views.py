@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -30,13 +30,28 @@ from repairs.models import RuptureCode, RuptureReview, SupervisorCoding
 from repairs.review import ReviewScope
 from rupturelog import access
 from rupturelog.accounts.models import Role, User
+from rupturelog.audit.middleware import note_change
 from rupturelog.replica import reading_from_replica
 
 MAX_RANGE = timedelta(days=366 * 5)
+# Dates outside these years are typing slips; 31 December 9999 would overflow the range end.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class TherapistsField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except OverflowError:  # an id too long for SQLite's integers is no valid choice
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ", ".join(str(v) for v in value)},
+            ) from None
 
 
 class ReviewFilterForm(forms.Form):
-    therapists = forms.ModelMultipleChoiceField(
+    therapists = TherapistsField(
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -67,6 +82,10 @@ class ReviewFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and not EARLIEST <= value <= LATEST:
+                self.add_error(name, f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
@@ -97,11 +116,14 @@ def _therapists_for(user: User) -> QuerySet[User]:
     raise Http404
 
 
-def _base_query(request: HttpRequest, scope: ReviewScope) -> str:
-    """The scope as a query string, for the links from each figure to its ruptures."""
+def _base_query(form: ReviewFilterForm, scope: ReviewScope) -> str:
+    """The scope as a query string, for the links from each figure to its ruptures. The
+    therapists chosen go along only when the filters were accepted: a rejected choice (the
+    page fell back to the defaults) must not narrow the ruptures behind the figures."""
     query = QueryDict(mutable=True)
     query.update(scope.query())
-    query.setlist("therapists", [t for t in request.GET.getlist("therapists") if t.isdigit()])
+    chosen = form.cleaned_data.get("therapists") if form.is_bound and form.is_valid() else None
+    query.setlist("therapists", [str(t.pk) for t in chosen or []])
     return query.urlencode()
 
 
@@ -140,7 +162,7 @@ def _figures_page(request: HttpRequest, template: str) -> HttpResponse:
         context = {
             "form": form,
             "scope": scope,
-            "base_query": _base_query(request, scope),
+            "base_query": _base_query(form, scope),
             "figures": review.figures(request.user, scope, matrix_by=matrix_by or "family"),
             "alerts": review.alerts(request.user, scope.therapist_ids),
             "agreement": review.coding_agreement(request.user, scope)
@@ -170,7 +192,7 @@ def review_ruptures(request: HttpRequest) -> HttpResponse:
             "page": page,
             "scope": scope,
             "query": query.urlencode(),
-            "base_query": _base_query(request, scope),
+            "base_query": _base_query(form, scope),
             "form": form,
         },
     )
@@ -358,6 +380,7 @@ def rupture_reviewed(request: HttpRequest, rupture_id: int) -> HttpResponse:
         RuptureReview.objects.filter(rupture=rupture, supervisor=request.user).delete()
     else:
         RuptureReview.objects.get_or_create(rupture=rupture, supervisor=request.user)
+    note_change()
     if request.htmx:
         return render_card(request, rupture.pk, event=False)
     return see_other(rupture.get_absolute_url())
@@ -385,6 +408,7 @@ def rupture_coding(request: HttpRequest, rupture_id: int) -> HttpResponse:
     initial = {"family": coding.family, "markers": coding.markers} if coding else {}
     form = CodingForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
+        note_change()
         SupervisorCoding.objects.update_or_create(
             rupture=rupture,
             supervisor=request.user,

@@ -29,6 +29,7 @@ from repairs.codes import (
 )
 from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.models import Role, User
+from rupturelog.audit.middleware import note_change
 from sessions.models import Case, CheckIn, RespondentRole, TherapySession
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,9 @@ class EditConflict(Exception):
 
 
 def _touch(case_id: int) -> None:
+    """Every write path ends here: bump the case's revision, and tell the access log."""
     Case.objects.filter(pk=case_id).update(revision=F("revision") + 1)
+    note_change()
 
 
 def _save_versioned(item: Any, expected_version: int, fields: list[str]) -> None:

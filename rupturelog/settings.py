@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rupturelog.accounts",
+    "rupturelog.audit",
     "sessions.apps.TherapySessionsConfig",
     "repairs",
 ]
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rupturelog.audit.middleware.AccessLogMiddleware",
     "rupturelog.security.SessionLimitsMiddleware",
     "rupturelog.security.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -277,6 +279,10 @@ CRISIS_TEXT = os.environ.get(
     "If you are in crisis or feel unsafe, call your local emergency number, "
     "or contact your GP or an urgent mental-health line.",
 )
+
+# Database triggers that make the access log append-only. On everywhere but the test
+# suite, which flushes tables between tests and checks the triggers on their own.
+AUDIT_LOG_TRIGGERS = env_bool("AUDIT_LOG_TRIGGERS", default=True)
 
 # How often open pages ask "anything new?" (seconds). Browser tests shorten it.
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15, minimum=1)

@@ -8,6 +8,7 @@ from repairs import actions, inbox, review_views
 from repairs import views as repair_views
 from rupturelog import health, views
 from rupturelog.accounts.forms import EmailLoginForm
+from rupturelog.audit import views as audit_views
 from rupturelog.security import ClearingLogoutView
 
 urlpatterns = [
@@ -62,5 +63,6 @@ urlpatterns = [
     ),
     path("ruptures/<int:rupture_id>/reviewed/", review_views.rupture_reviewed, name="reviewed"),
     path("ruptures/<int:rupture_id>/coding/", review_views.rupture_coding, name="coding"),
+    path("my-record/access/", audit_views.record_access, name="record_access"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,107 @@
+"""Writes an access event for every successful view of, or change to, clinical data.
+
+One place for the whole app: the URL's name says what kind of page it is and its keyword
+argument which object, so no view can forget to log. Background polls ("anything new?",
+the inbox badge) are not views of clinical content and are not logged.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+
+from rupturelog.audit.models import AccessEvent, Action
+
+# URL keyword argument → (object type, how to find its case id).
+OBJECTS = {
+    "case_id": "case",
+    "session_id": "session",
+    "rupture_id": "rupture",
+    "step_id": "repair_step",
+    "note_id": "note",
+}
+# Pages that show or change clinical data but name no single object.
+SCOPE_PAGES = {"home", "flag_new", "review", "patterns", "review_ruptures"}
+EXPORTS = {"review_export_ruptures", "review_export_steps"}
+NOT_LOGGED = {"session_changes", "inbox_badge", "healthz", "readyz", "login", "logout"}
+# Set by note_change() when the request wrote clinical data (the services call it).
+changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def note_change() -> None:
+    """Record that this request changed clinical data (called by every write path)."""
+    changed.set(True)
+
+
+def _case_id(object_type: str, object_id: int) -> int | None:
+    # Imported here: the audit app sits below the clinical apps it logs.
+    from repairs.models import Note, RepairStep, Rupture
+    from sessions.models import TherapySession
+
+    if object_type == "case":
+        return object_id
+    lookups = {
+        "session": (TherapySession, "case_id"),
+        "rupture": (Rupture, "case_id"),
+        "repair_step": (RepairStep, "rupture__case_id"),
+        "note": (Note, "rupture__case_id"),
+    }
+    model, field = lookups[object_type]
+    return model.objects.filter(pk=object_id).values_list(field, flat=True).first()
+
+
+class AccessLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = changed.set(False)
+        try:
+            response = self.get_response(request)
+            self._log(request, response)
+        finally:
+            changed.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    def _log(self, request: HttpRequest, response: HttpResponse) -> None:
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return
+        if user.role not in ("client", "therapist", "supervisor"):
+            return  # administrators reach no clinical data through these pages
+        name = match.view_name
+        if name in NOT_LOGGED or name.startswith("admin:") or response.status_code >= 400:
+            return
+        object_type, object_id = "", None
+        for kwarg, kind in OBJECTS.items():
+            if kwarg in match.kwargs:
+                object_type, object_id = kind, match.kwargs[kwarg]
+                break
+        if object_id is None and name not in SCOPE_PAGES | EXPORTS:
+            return
+        if name in EXPORTS:
+            action = Action.EXPORT
+        elif changed.get():
+            action = Action.CHANGE
+        else:
+            action = Action.VIEW
+        AccessEvent.objects.create(
+            user=user,
+            role=user.role,
+            action=action,
+            page=name,
+            object_type=object_type,
+            object_id=object_id,
+            case_id=_case_id(object_type, object_id) if object_id is not None else None,
+            ip=request.META.get("REMOTE_ADDR") or None,
+            request_id=request.request_id,
+        )
