@@ -291,7 +291,8 @@ def who_saw_it(viewer: User, scope: ReviewScope) -> dict[str, Any]:
     }
     client = by_role.get(RespondentRole.CLIENT, {"n": 0, "linked": 0})
     therapist = by_role.get(RespondentRole.THERAPIST, {"n": 0, "linked": 0})
-    both = max(client["linked"], therapist["linked"])
+    # A linked pair is one moment: count it once, by the therapist's side of it.
+    both = therapist["linked"]
     moments = {
         "client_only": client["n"] - client["linked"],
         "therapist_only": therapist["n"] - therapist["linked"],
@@ -299,9 +300,13 @@ def who_saw_it(viewer: User, scope: ReviewScope) -> dict[str, Any]:
     }
     moments["total"] = sum(moments.values())
 
+    # A reply is a note the client can read: a therapist's private note is no response.
     first_note = Subquery(
         Note.objects.filter(
-            rupture=OuterRef("pk"), author_role=AuthorRole.THERAPIST, withdrawn_at__isnull=True
+            rupture=OuterRef("pk"),
+            author_role=AuthorRole.THERAPIST,
+            visibility=Visibility.SHARED,
+            withdrawn_at__isnull=True,
         )
         .order_by()
         .values("rupture")
@@ -495,6 +500,7 @@ def alerts(viewer: User, therapist_ids: list[int], limit: int = 50) -> dict[str,
                 Note.objects.filter(
                     rupture=OuterRef("pk"),
                     author_role=AuthorRole.THERAPIST,
+                    visibility=Visibility.SHARED,
                     withdrawn_at__isnull=True,
                 )
             )
@@ -595,8 +601,14 @@ def drill(viewer: User, scope: ReviewScope, params: dict[str, str]) -> QuerySet[
     parameters are ignored rather than guessed at."""
     ruptures = ruptures_in_scope(viewer, scope)
     therapist = params.get("therapist", "")
-    if therapist.isdigit():
-        ruptures = ruptures.filter(case__therapist_id=int(therapist))
+    if therapist.isascii() and therapist.isdigit():
+        # Only a therapist in the scope narrows it; any other id (however long) matches none.
+        wanted = int(therapist)
+        ruptures = (
+            ruptures.filter(case__therapist_id=wanted)
+            if wanted in scope.therapist_ids
+            else ruptures.none()
+        )
     if params.get("status") in Status.values:
         ruptures = ruptures.filter(status=params["status"])
     if params.get("has_step") == "1":
@@ -619,15 +631,16 @@ def drill(viewer: User, scope: ReviewScope, params: dict[str, str]) -> QuerySet[
     elif seen == "therapist_only":
         ruptures = ruptures.filter(author_role=RespondentRole.THERAPIST, counterpart__isnull=True)
     elif seen == "both":
-        ruptures = ruptures.filter(counterpart__isnull=False)
+        # One row per moment seen from both sides: the therapist's report of it.
+        ruptures = ruptures.filter(author_role=RespondentRole.THERAPIST, counterpart__isnull=False)
     month = params.get("month", "")
     try:
         first = datetime.strptime(month, "%Y-%m").date() if month else None
-    except ValueError:
-        first = None
-    if first is not None:
+        after = (first.replace(day=28) + timedelta(days=4)).replace(day=1) if first else None
+    except (ValueError, OverflowError):  # not a month, or December 9999
+        first = after = None
+    if first is not None and after is not None:
         tz = timezone.get_current_timezone()
-        after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
         ruptures = ruptures.filter(
             therapy_session__starts_at__gte=datetime.combine(first, time.min, tzinfo=tz),
             therapy_session__starts_at__lt=datetime.combine(after, time.min, tzinfo=tz),

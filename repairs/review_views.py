@@ -201,6 +201,12 @@ def review_ruptures(request: HttpRequest) -> HttpResponse:
 # --- CSV export -------------------------------------------------------------------------
 
 
+def _cell(text: str) -> str:
+    """Free text as a CSV cell that a spreadsheet shows as text: a leading =, +, - or @
+    would otherwise be run as a formula (CSV injection), so it gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class _Echo:
     """A file-like object whose write returns the line, for streaming csv.writer output."""
 
@@ -297,7 +303,7 @@ def _rupture_rows(ruptures: QuerySet, with_text: bool, viewer: User) -> Iterator
                 ";".join(sorted(own.get(CodeKind.CAUSE, []))),
                 ";".join(sorted(own.get(CodeKind.FEELING, []))),
                 steps.get(row["pk"], 0),
-                *([row["account"], row["agreement"]] if with_text else []),
+                *([_cell(row["account"]), _cell(row["agreement"])] if with_text else []),
             ]
 
 
@@ -330,7 +336,7 @@ def _step_rows(steps: QuerySet, with_text: bool) -> Iterator[list[Any]]:
     ]
     for chunk in _chunks(steps, columns):
         for row in chunk:
-            yield [row[c] for c in columns]
+            yield [_cell(row[c]) if c == "description" else row[c] for c in columns]
 
 
 @login_required
