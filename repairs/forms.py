@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.db.models import Choices
 
 from repairs.codes import (
     CONFRONTATION_MARKERS,
@@ -31,6 +32,25 @@ from sessions.models import RespondentRole, TherapySession
 
 TEXT_LIMIT = 5000
 INTENSITY_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+def rating_field(label: str) -> forms.TypedChoiceField:
+    """An optional 1-5 rating, as radio buttons."""
+    return forms.TypedChoiceField(
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label=label,
+    )
+
+
+def codes_field(codes: type[Choices], label: str) -> forms.MultipleChoiceField:
+    """Any number of codes from one list, as checkboxes."""
+    return forms.MultipleChoiceField(
+        choices=codes.choices, required=False, widget=forms.CheckboxSelectMultiple, label=label
+    )
 
 
 def _clean_text(value: str) -> str:
@@ -76,26 +96,9 @@ class TherapistRuptureForm(VersionedForm):
         widget=forms.RadioSelect,
         label="Kind of rupture",
     )
-    markers = forms.MultipleChoiceField(
-        choices=Marker.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="What you saw (markers)",
-    )
-    causes = forms.MultipleChoiceField(
-        choices=Cause.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="What seems to have caused it",
-    )
-    intensity = forms.TypedChoiceField(
-        choices=INTENSITY_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-        label="How intense (1 = slight, 5 = very)",
-    )
+    markers = codes_field(Marker, "What you saw (markers)")
+    causes = codes_field(Cause, "What seems to have caused it")
+    intensity = rating_field("How intense (1 = slight, 5 = very)")
     account = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_LIMIT,
@@ -190,20 +193,8 @@ class ClientFlagForm(VersionedForm):
         label="What happened, in your own words",
         error_messages={"required": "Write a few words about what happened."},
     )
-    feelings = forms.MultipleChoiceField(
-        choices=Feeling.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="What did it feel like? (pick any)",
-    )
-    intensity = forms.TypedChoiceField(
-        choices=INTENSITY_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-        label="How strongly did you feel it? (1 = a little, 5 = a lot)",
-    )
+    feelings = codes_field(Feeling, "What did it feel like? (pick any)")
+    intensity = rating_field("How strongly did you feel it? (1 = a little, 5 = a lot)")
     visibility = forms.ChoiceField(
         choices=[
             (Visibility.SHARED, "Share with my therapist now"),
@@ -391,21 +382,9 @@ class CheckInForm(forms.Form):
         label="Was there any tension or misunderstanding between you in this session?",
         error_messages={"required": "Choose yes or no."},
     )
-    intensity = forms.TypedChoiceField(
-        choices=INTENSITY_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-        label="If yes: how strong was it? (1 = slight, 5 = very)",
-    )
-    resolution = forms.TypedChoiceField(
-        choices=INTENSITY_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-        label="If yes: how far was it cleared up by the end? (1 = not at all, 5 = fully)",
+    intensity = rating_field("If yes: how strong was it? (1 = slight, 5 = very)")
+    resolution = rating_field(
+        "If yes: how far was it cleared up by the end? (1 = not at all, 5 = fully)"
     )
     comment = forms.CharField(
         max_length=280, required=False, label="Anything you want to add (optional, one line)"
