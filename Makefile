@@ -29,3 +29,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Load and fault test (loadtest/run.py): gunicorn + PostgreSQL on loopback, about 3½ minutes.
+# It restarts the local PostgreSQL cluster part-way. wrk is Debian's package, installed when
+# missing (as CI installs chromium).
+.PHONY: loadtest
+loadtest: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python loadtest/run.py

@@ -1,0 +1,1 @@
+"""`make loadtest`: gunicorn and PostgreSQL under load and under a database restart."""
