@@ -64,5 +64,7 @@ urlpatterns = [
     path("ruptures/<int:rupture_id>/reviewed/", review_views.rupture_reviewed, name="reviewed"),
     path("ruptures/<int:rupture_id>/coding/", review_views.rupture_coding, name="coding"),
     path("my-record/access/", audit_views.record_access, name="record_access"),
+    path("my-record/", review_views.my_record, name="my_record"),
+    path("my-record.json", review_views.my_record_json, name="my_record_json"),
     path("admin/", admin.site.urls),
 ]

@@ -192,6 +192,8 @@ EXPECTED: dict[str, ByPersona | Post] = {
     ),
     # A client's own access log.
     "record_access": page(client_a=OK, client_b=OK),
+    "my_record": page(client_a=OK, client_b=OK),
+    "my_record_json": page(client_a=OK, client_b=OK),
     # Health checks answer anyone, logged in or not.
     "healthz": dict.fromkeys(PERSONAS, OK),
     "readyz": dict.fromkeys(PERSONAS, OK),

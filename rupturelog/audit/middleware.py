@@ -25,12 +25,18 @@ OBJECTS = {
     "note_id": "note",
 }
 # Pages that show or change clinical data but name no single object.
-SCOPE_PAGES = {"home", "flag_new", "review", "patterns", "review_ruptures"}
-EXPORTS = {"review_export_ruptures", "review_export_steps"}
+SCOPE_PAGES = {"home", "flag_new", "review", "patterns", "review_ruptures", "my_record"}
+EXPORTS = {"review_export_ruptures", "review_export_steps", "my_record_json"}
 NOT_LOGGED = {"session_changes", "inbox_badge", "healthz", "readyz", "login", "logout"}
 # Set by note_change() when the request wrote clinical data (the services call it).
 changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
+exported: ContextVar[bool] = ContextVar("audit_exported", default=False)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def note_export() -> None:
+    """Record that this request exported clinical data (the right-of-access downloads)."""
+    exported.set(True)
 
 
 def note_change() -> None:
@@ -62,12 +68,13 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = changed.set(False)
+        token, export_token = changed.set(False), exported.set(False)
         try:
             response = self.get_response(request)
             self._log(request, response)
         finally:
             changed.reset(token)
+            exported.reset(export_token)
         response["X-Request-ID"] = request.request_id
         return response
 
@@ -88,7 +95,7 @@ class AccessLogMiddleware:
                 break
         if object_id is None and name not in SCOPE_PAGES | EXPORTS:
             return
-        if name in EXPORTS:
+        if name in EXPORTS or exported.get():
             action = Action.EXPORT
         elif changed.get():
             action = Action.CHANGE
