@@ -16,6 +16,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    JsonResponse,
     QueryDict,
     StreamingHttpResponse,
 )
@@ -27,10 +28,11 @@ from repairs import review
 from repairs.actions import posted, render_card, see_other
 from repairs.codes import CodeKind, Family, Marker
 from repairs.models import RuptureCode, RuptureReview, SupervisorCoding
+from repairs.record import record_for
 from repairs.review import ReviewScope
 from rupturelog import access
 from rupturelog.accounts.models import Role, User
-from rupturelog.audit.middleware import note_change
+from rupturelog.audit.middleware import note_change, note_export
 from rupturelog.replica import reading_from_replica
 
 MAX_RANGE = timedelta(days=366 * 5)
@@ -425,3 +427,25 @@ def rupture_coding(request: HttpRequest, rupture_id: int) -> HttpResponse:
         )
         return see_other(rupture.get_absolute_url())
     return render(request, "repairs/coding.html", {"form": form, "rupture": rupture})
+
+
+# --- The right of access ----------------------------------------------------------------
+
+
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """A client's whole record as a readable page (print it, or save it as PDF)."""
+    if request.user.role != Role.CLIENT:
+        raise Http404
+    return render(request, "repairs/my_record.html", {"record": record_for(request.user)})
+
+
+@login_required
+def my_record_json(request: HttpRequest) -> JsonResponse:
+    """The same record as JSON, to keep or to take elsewhere."""
+    if request.user.role != Role.CLIENT:
+        raise Http404
+    note_export()
+    response = JsonResponse(record_for(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-rupturelog-record.json"'
+    return response
