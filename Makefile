@@ -30,6 +30,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Review benchmark (bench/review_bench.py): needs PostgreSQL; uses BENCH_DATABASE_URL, else a
+# rupturelog_bench database on DATABASE_URL's server or on the local one. About 10 minutes.
+bench: $(STAMP)
+	$(BIN)/python bench/review_bench.py
+
 # Load and fault test (loadtest/run.py): gunicorn + PostgreSQL on loopback, about 3½ minutes.
 # It restarts the local PostgreSQL cluster part-way. wrk is Debian's package, installed when
 # missing (as CI installs chromium).
