@@ -51,6 +51,15 @@ def see_other(to: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(resolve_url(to), status=303)
 
 
+def whole_number(raw: str) -> int | None:
+    """An id or version typed as plain digits, or None. Not `raw.isdigit()` then `int(raw)`:
+    isdigit() also accepts "²" and other digits int() refuses, and int() refuses more than
+    4300 digits; no id or version here has more than 20."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 20:
+        return int(raw)
+    return None
+
+
 def posted(request: HttpRequest) -> QueryDict | None:
     """The POST data to bind a form to, or None on GET. Not `request.POST or None`: an
     empty POST is falsy, and the form would come back unbound, with no error to say why."""
@@ -91,11 +100,16 @@ def render_card(request: HttpRequest, rupture_id: int, *, event: bool = True) ->
 def _page_session(request: HttpRequest) -> dict[str, int] | None:
     """The session whose timeline the card sits on, so a card carried over from an earlier
     session still says which session it belongs to."""
-    if not request.htmx or not request.htmx.current_url_abs_path:
+    if not request.htmx:
         return None
     try:
-        match = resolve(request.htmx.current_url_abs_path.split("?")[0])
-    except Resolver404:
+        # The HX-Current-URL header is whatever the browser (or anyone) sent; urlsplit()
+        # raises ValueError for some, such as "http://[".
+        current = request.htmx.current_url_abs_path
+        if not current:
+            return None
+        match = resolve(current.split("?")[0])
+    except (ValueError, Resolver404):
         return None
     if match.url_name != "session_detail":
         return None
@@ -209,13 +223,14 @@ def rupture_new(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def _linkable_flag(request: HttpRequest, flag_id: str) -> Rupture:
     """A shared client flag in the therapist's own case that is not linked yet."""
-    if not flag_id.isdigit():
+    pk = whole_number(flag_id)
+    if pk is None:
         raise Http404
     return get_object_or_404(
         access.caseload_ruptures_for(request.user).filter(
             author_role=RespondentRole.CLIENT, counterpart__isnull=True
         ),
-        pk=int(flag_id),
+        pk=pk,
     )
 
 
@@ -228,10 +243,10 @@ def flag_new(request: HttpRequest) -> HttpResponse:
     sessions = access.flaggable_sessions_for(request.user).order_by("-starts_at")
     form = ClientFlagForm(posted(request), sessions=sessions)
     if request.method == "GET":
-        chosen = request.GET.get("session", "")
+        chosen = whole_number(request.GET.get("session", ""))
         latest = sessions.first()
-        if chosen.isdigit() and sessions.filter(pk=int(chosen)).exists():
-            form.initial["therapy_session"] = int(chosen)
+        if chosen is not None and sessions.filter(pk=chosen).exists():
+            form.initial["therapy_session"] = chosen
         elif latest is not None:
             form.initial["therapy_session"] = latest.pk
     if request.method == "POST" and form.is_valid():
@@ -343,8 +358,8 @@ def rupture_withdraw(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 
 def _posted_version(request: HttpRequest) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else -1
+    version = whole_number(request.POST.get("version", ""))
+    return version if version is not None else -1
 
 
 def _stale(request: HttpRequest, rupture: Rupture) -> HttpResponse:

@@ -19,9 +19,10 @@ from repairs.models import (
     RuptureReview,
     SupervisorCoding,
 )
+from rupturelog.accounts.admin import SafeChangelist
 
 
-class ReadOnlyMetadataAdmin(admin.ModelAdmin):
+class ReadOnlyMetadataAdmin(SafeChangelist, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -3,8 +3,24 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import HttpResponseBadRequest
 
 from rupturelog.accounts.models import Supervision, User
+
+
+class SafeChangelist:
+    """Changelists that answer odd query strings without a server error: the search term
+    cut to 200 characters (SQLite refuses a LIKE pattern over 50,000 bytes, and no real
+    search is longer than a few words), and a filter value holding a NUL character refused
+    as a bad request (PostgreSQL cannot compare text with one, and raises)."""
+
+    def changelist_view(self, request, extra_context=None):
+        if any("\x00" in value for _, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest("Invalid character in the filter.")
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term: str):
+        return super().get_search_results(request, queryset, search_term[:200])
 
 
 class UserCreateForm(UserCreationForm):
@@ -20,7 +36,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeChangelist, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ("display_name",)
@@ -46,7 +62,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(admin.ModelAdmin):
+class SupervisionAdmin(SafeChangelist, admin.ModelAdmin):
     list_display = ("supervisor", "therapist", "started_on")
     list_select_related = ("supervisor", "therapist")
     list_filter = ("started_on",)
