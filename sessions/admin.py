@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from rupturelog.accounts.admin import SafeChangelist
 from sessions.models import Case, CheckIn, TherapySession
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+class NoDeleteAdmin(SafeChangelist, admin.ModelAdmin):
     """Clinical records are withdrawn or closed, never deleted."""
 
     def has_delete_permission(self, request, obj=None) -> bool:

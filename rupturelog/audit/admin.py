@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from rupturelog.accounts.admin import SafeChangelist
 from rupturelog.audit.models import AccessEvent
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(SafeChangelist, admin.ModelAdmin):
     """The audit log browser: searchable, filterable, and read-only (append-only table)."""
 
     list_display = ("at", "user", "role", "action", "page", "object_type", "object_id", "ip")
