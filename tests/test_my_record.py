@@ -90,3 +90,25 @@ def test_the_record_costs_the_same_queries_however_big(cast: Cast) -> None:
         factories.make_note(rupture, cast.therapist_a)
         factories.make_step(rupture, cast.therapist_a)
     assert queries() == few
+
+
+def test_the_admin_exports_one_clients_full_record_and_the_export_is_logged(
+    cast: Cast, record: dict[str, str]
+) -> None:
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    client = cast.client_for("admin")
+    url = reverse("admin:accounts_user_changelist")
+    response = client.post(
+        url, {"action": "export_full_record", "_selected_action": [cast.client_a.pk]}
+    )
+    assert response.status_code == 200
+    assert record["private_entry"] in response.content.decode()
+    event = AccessEvent.objects.get(page="admin:full_record")
+    assert (event.user, event.action, event.object_id) == (cast.admin, "export", cast.client_a.pk)
+
+    two = client.post(
+        url,
+        {"action": "export_full_record", "_selected_action": [cast.client_a.pk, cast.client_b.pk]},
+    )
+    assert two.status_code == 302  # back to the list with "Select exactly one client"
