@@ -218,6 +218,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Sessions and cookies ---------------------------------------------------------------
+# Password-reset links expire after three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

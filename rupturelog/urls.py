@@ -21,6 +21,24 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", ClearingLogoutView.as_view(), name="logout"),
+    # Password reset by email: Django's views. The answer is the same whether or not an
+    # account has that address, and the new password meets AUTH_PASSWORD_VALIDATORS.
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("cases/<int:case_id>/", repair_views.case_detail, name="case_detail"),

@@ -190,6 +190,12 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "inbox_mark_read": Post(
         object_page(therapist_a=a_gets(SEE_HOME), therapist_b=b_gets(SEE_HOME))
     ),
+    # Password reset: open to anyone, logged in or not.
+    "password_reset": dict.fromkeys(PERSONAS, OK),
+    "password_reset_done": dict.fromkeys(PERSONAS, OK),
+    "password_reset_complete": dict.fromkeys(PERSONAS, OK),
+    # An invalid link shows "This link no longer works" to anyone.
+    "password_reset_confirm": dict.fromkeys(PERSONAS, dict.fromkeys(VARIANTS, OK)),
     # A client's own access log.
     "record_access": page(client_a=OK, client_b=OK),
     "my_record": page(client_a=OK, client_b=OK),
@@ -323,6 +329,9 @@ OBJECT_IDS: dict[str, Callable[[Cast], dict[str, int]]] = {
 def url_for(route: Route, variant: str | None, cast: Cast) -> str:
     if route.id_kwarg is None:
         return reverse(route.name)
+    if route.name == "password_reset_confirm":
+        # Not an object: a user id and a token, here one that never validates.
+        return reverse(route.name, kwargs={"uidb64": "MQ", "token": f"no-such-token-{variant}"})
     if len(route.ids) > 1:
         pytest.fail(f"{route.name} takes several ids {route.ids}: teach url_for about them.")
     make_ids = OBJECT_IDS.get(route.name) or OBJECT_IDS.get(route.id_kwarg)
@@ -520,7 +529,7 @@ ID_MODELS: dict[str, type[Model]] = {
     "note_id": Note,
     "item_id": InboxItem,
 }
-NOT_CLINICAL = {"login", "logout", "admin:index"}
+NOT_CLINICAL = {"login", "logout", "admin:index", "password_reset_confirm"}
 # Parts of the session page that htmx asks for on their own (HX-Target).
 SESSION_PARTS = ("timeline-live", "timeline-bar")
 

@@ -239,6 +239,18 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("logout", users="client_a", examples=25),
     Endpoint("healthz", method="GET", examples=10),
+    Endpoint(
+        "password_reset",
+        users="anonymous client_a",
+        form=lambda w, t: {"email": ["nobody@example.org"]},
+        text_fields=frozenset({"email"}),
+        examples=30,
+    ),
+    Endpoint("password_reset_done", method="GET", examples=10),
+    Endpoint("password_reset_complete", method="GET", examples=10),
+    # Its path takes a user id and a token, which the table's paths do not; tested in
+    # tests/test_password_reset.py.
+    Endpoint("password_reset_confirm", method="GET", examples=1),
     Endpoint("readyz", method="GET", examples=10),
     # --- Pages whose only input is the path, the query string and the htmx headers -------
     Endpoint("home", method="GET", users="client_a therapist_a supervisor_a admin", examples=40),
