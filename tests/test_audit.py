@@ -93,3 +93,22 @@ def test_the_database_refuses_to_change_or_delete_the_log(cast: Cast, settings) 
         user=cast.client_a, role="client", action="view", page="home", request_id="x" * 8
     )  # inserting still works
     assert AccessEvent.objects.count() == 2
+
+
+def test_an_edit_conflict_shows_the_saved_version_and_is_logged_as_a_view(cast: Cast) -> None:
+    rupture = factories.make_rupture(cast.session_a, cast.therapist_a, account="First.")
+    client = cast.client_for("therapist_a")
+    stale = {
+        "version": rupture.version,
+        "recognised": "after",
+        "family": "withdrawal",
+        "account": "Mine.",
+        "visibility": "shared",
+    }
+    client.post(reverse("rupture_edit", args=[rupture.pk]), {**stale, "account": "Theirs."})
+    response = client.post(reverse("rupture_edit", args=[rupture.pk]), stale)
+    assert response.status_code == 409
+    assert list(AccessEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "change",
+        "view",
+    ]

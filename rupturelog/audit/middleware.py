@@ -86,7 +86,9 @@ class AccessLogMiddleware:
         if user.role not in ("client", "therapist", "supervisor"):
             return  # administrators reach no clinical data through these pages
         name = match.view_name
-        if name in NOT_LOGGED or name.startswith("admin:") or response.status_code >= 400:
+        # Refusals show nothing; a 409 does: the edit conflict view shows the saved version.
+        refused = response.status_code >= 400 and response.status_code != 409
+        if name in NOT_LOGGED or name.startswith("admin:") or refused:
             return
         object_type, object_id = "", None
         for kwarg, kind in OBJECTS.items():
