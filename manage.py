@@ -9,8 +9,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rupturelog.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - load the settings now, to report errors plainly
+    except ImproperlyConfigured as error:
+        # Django would otherwise carry on and fail later with an unrelated traceback.
+        sys.exit(f"RuptureLog cannot start: {error}")
     execute_from_command_line(sys.argv)
 
 
