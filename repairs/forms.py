@@ -28,6 +28,7 @@ from repairs.codes import (
     Visibility,
 )
 from repairs.services import RepairStepData, RuptureData
+from rupturelog.audit.models import RevealReason
 from sessions.models import RespondentRole, TherapySession
 
 TEXT_LIMIT = 5000
@@ -400,3 +401,11 @@ class CheckInForm(forms.Form):
                 if data.get(name) is None:
                     self.add_error(name, "Choose a number from 1 to 5.")
         return data
+
+
+class RevealForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why do you need the client's name?",
+        choices=[("", "Choose a reason"), *RevealReason.choices],
+        error_messages={"required": "Choose why you need the name; it is recorded."},
+    )

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from repairs.forms import RevealForm
 from rupturelog import access
-from sessions.models import RespondentRole
+from sessions.models import Case, RespondentRole
 
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_object_or_404(access.cases_for(request.user), pk=case_id)
+    return case_detail_response(request, case)
+
+
+def case_detail_response(
+    request: HttpRequest,
+    case: Case,
+    *,
+    reveal_form: forms.Form | None = None,
+    revealed_name: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The case page; also the answer to a supervisor's "show the real name" (with it)."""
     user = request.user
-    case = get_object_or_404(access.cases_for(user), pk=case_id)
     therapy_sessions = access.with_session_counts(
         access.sessions_for(user).filter(case=case), user
     ).order_by("number")
@@ -28,11 +42,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     for check_in in check_ins:
         by_session.setdefault(check_in.therapy_session_id, {})[check_in.respondent_role] = check_in
     rows = [(s, by_session.get(s.pk, {})) for s in therapy_sessions]
-    return render(
-        request,
-        "repairs/case_detail.html",
-        {"case": case, "rows": rows, "chart": _check_in_chart(rows)},
-    )
+    context = {"case": case, "rows": rows, "chart": _check_in_chart(rows)}
+    if access.sees_client_by_pseudonym(user, case):
+        context["reveal_form"] = reveal_form or RevealForm()
+        context["revealed_name"] = revealed_name
+    if request.htmx and reveal_form is not None:
+        return render(request, "repairs/case_detail.html#real-name", context, status=status)
+    return render(request, "repairs/case_detail.html", context, status=status)
 
 
 def _check_in_chart(rows: list) -> list[dict]:

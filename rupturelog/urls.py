@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from repairs import actions, inbox, review_views
+from repairs import actions, inbox, reveal, review_views
 from repairs import views as repair_views
 from rupturelog import health, views
 from rupturelog.accounts.forms import EmailLoginForm
@@ -42,6 +42,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("cases/<int:case_id>/", repair_views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/real-name/", reveal.reveal_name, name="reveal_name"),
     path("sessions/<int:session_id>/", repair_views.session_detail, name="session_detail"),
     path("sessions/<int:session_id>/changes/", inbox.session_changes, name="session_changes"),
     path("sessions/<int:session_id>/log/", actions.rupture_new, name="rupture_new"),

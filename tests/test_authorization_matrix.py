@@ -218,6 +218,11 @@ EXPECTED: dict[str, ByPersona | Post] = {
         )
     ),
     "coding": object_page(supervisor_a=ONLY_A, supervisor_b=ONLY_B),
+    # A supervisor seeing a client's real name: an empty POST has no reason (400); the
+    # client and therapist already see the name, so for them there is nothing here (404).
+    "reveal_name": Post(
+        object_page(supervisor_a=a_gets(Expect(400)), supervisor_b=b_gets(Expect(400)))
+    ),
 }
 
 

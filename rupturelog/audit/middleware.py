@@ -31,12 +31,19 @@ NOT_LOGGED = {"session_changes", "inbox_badge", "healthz", "readyz", "login", "l
 # Set by note_change() when the request wrote clinical data (the services call it).
 changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
 exported: ContextVar[bool] = ContextVar("audit_exported", default=False)
+# Set by note_reveal() when a supervisor was shown a client's real name, with the reason.
+revealed: ContextVar[str] = ContextVar("audit_revealed", default="")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def note_export() -> None:
     """Record that this request exported clinical data (the right-of-access downloads)."""
     exported.set(True)
+
+
+def note_reveal(reason: str) -> None:
+    """Record that this request showed a supervisor a client's real name, and why."""
+    revealed.set(reason)
 
 
 def note_change() -> None:
@@ -68,13 +75,13 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token, export_token = changed.set(False), exported.set(False)
+        tokens = changed.set(False), exported.set(False), revealed.set("")
         try:
             response = self.get_response(request)
             self._log(request, response)
         finally:
-            changed.reset(token)
-            exported.reset(export_token)
+            for var, token in zip((changed, exported, revealed), tokens, strict=True):
+                var.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
 
@@ -97,7 +104,9 @@ class AccessLogMiddleware:
                 break
         if object_id is None and name not in SCOPE_PAGES | EXPORTS:
             return
-        if name in EXPORTS or exported.get():
+        if revealed.get():
+            action = Action.REVEAL
+        elif name in EXPORTS or exported.get():
             action = Action.EXPORT
         elif changed.get():
             action = Action.CHANGE
@@ -113,4 +122,5 @@ class AccessLogMiddleware:
             case_id=_case_id(object_type, object_id) if object_id is not None else None,
             ip=request.META.get("REMOTE_ADDR") or None,
             request_id=request.request_id,
+            reason=revealed.get(),
         )

@@ -15,6 +15,16 @@ class Action(models.TextChoices):
     VIEW = "view", "Viewed"
     CHANGE = "change", "Changed"
     EXPORT = "export", "Exported"
+    REVEAL = "reveal", "Saw the client's real name"
+
+
+class RevealReason(models.TextChoices):
+    """Why a supervisor needed a client's real name (a reason code, never free text)."""
+
+    SAFEGUARDING = "safeguarding", "A safeguarding or risk concern"
+    THERAPIST_ASKED = "therapist_asked", "The therapist asked me to"
+    HANDOVER = "handover", "The case is being handed over"
+    RECORDS_REQUEST = "records_request", "A formal records request"
 
 
 class AccessEvent(models.Model):
@@ -30,6 +40,8 @@ class AccessEvent(models.Model):
     case_id = models.BigIntegerField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64)
+    # For a reveal: the reason code the supervisor chose.
+    reason = models.CharField(max_length=32, choices=RevealReason.choices, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -14,6 +14,7 @@ from rupturelog.audit.models import AccessEvent
 # What each page is, in words a client understands.
 PAGE_WORDS = {
     "case_detail": "your sessions overview",
+    "reveal_name": "your real name (supervisors otherwise see a pseudonym)",
     "session_detail": "a session's timeline",
     "rupture_card": "a moment on the timeline",
     "home": "their home page",

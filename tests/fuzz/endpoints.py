@@ -485,6 +485,13 @@ ENDPOINTS: list[Endpoint] = [
         examples=60,
     ),
     Endpoint(
+        "reveal_name",
+        kind="case",
+        users="supervisor_a therapist_a client_a",
+        form=lambda w, t: {"reason": ["safeguarding"]},
+        examples=40,
+    ),
+    Endpoint(
         "coding",
         kind="rupture",
         writers=SUPERVISORS,
