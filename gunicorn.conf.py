@@ -20,7 +20,38 @@ max_requests = 2000
 max_requests_jitter = 200
 # The TLS proxy in front sets X-Forwarded-*; trust it only from where it runs.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Access logs carry paths and status codes only: no query strings with ids, no bodies.
+# Access logs are JSON lines like the app's (rupturelog/logs.py), with the response's request
+# id. They carry paths and status codes only: no query strings (filters, searches), no bodies.
 accesslog = "-"
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+access_log_format = (
+    '{"time": "%(t)s", "level": "INFO", "name": "gunicorn.access", "remote": "%(h)s", '
+    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", '
+    '"duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
+)
 errorlog = "-"
+# gunicorn's own messages (start-up, worker restarts, timeouts) as JSON lines too.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "rupturelog.logs.JsonFormatter"},
+        "access": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
+            "stream": "ext://sys.stdout",
+        },
+    },
+    "root": {"handlers": ["error"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+}

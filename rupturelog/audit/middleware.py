@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 from rupturelog.audit.models import AccessEvent, Action
+from rupturelog.logs import current_request
 
 # URL keyword argument → (object type, how to find its case id).
 OBJECTS = {
@@ -76,12 +77,14 @@ class AccessLogMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         tokens = changed.set(False), exported.set(False), revealed.set("")
+        request_token = current_request.set(request)
         try:
             response = self.get_response(request)
             self._log(request, response)
         finally:
             for var, token in zip((changed, exported, revealed), tokens, strict=True):
                 var.reset(token)
+            current_request.reset(request_token)
         response["X-Request-ID"] = request.request_id
         return response
 
