@@ -21,6 +21,19 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", ClearingLogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
+    # Changing one's password ends every other session of the account (Django keeps this
+    # session, whose hash it updates).
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     # Password reset by email: Django's views. The answer is the same whether or not an
     # account has that address, and the new password meets AUTH_PASSWORD_VALIDATORS.
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

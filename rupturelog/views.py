@@ -50,3 +50,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 .order_by("therapy_session__starts_at", "pk")[:50]
             )
     return render(request, f"home/{user.role}.html", context)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own account: who they are signed in as, and what they can
+    change about it. No clinical data."""
+    return render(request, "account.html")

@@ -190,6 +190,10 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "inbox_mark_read": Post(
         object_page(therapist_a=a_gets(SEE_HOME), therapist_b=b_gets(SEE_HOME))
     ),
+    # One's own account page and password change: anyone signed in.
+    "account": page(**dict.fromkeys(PERSONAS, OK)),
+    "password_change": page(**dict.fromkeys(PERSONAS, OK)),
+    "password_change_done": page(**dict.fromkeys(PERSONAS, OK)),
     # Password reset: open to anyone, logged in or not.
     "password_reset": dict.fromkeys(PERSONAS, OK),
     "password_reset_done": dict.fromkeys(PERSONAS, OK),

@@ -247,6 +247,19 @@ ENDPOINTS: list[Endpoint] = [
         examples=30,
     ),
     Endpoint("password_reset_done", method="GET", examples=10),
+    Endpoint("account", method="GET", users="client_a therapist_a", examples=10),
+    Endpoint(
+        "password_change",
+        users="client_a therapist_a",
+        form=lambda w, t: {
+            "old_password": ["not the password"],
+            "new_password1": ["quiet harbour lantern seven"],
+            "new_password2": ["quiet harbour lantern seven"],
+        },
+        text_fields=frozenset({"old_password", "new_password1", "new_password2"}),
+        examples=30,
+    ),
+    Endpoint("password_change_done", method="GET", examples=10),
     Endpoint("password_reset_complete", method="GET", examples=10),
     # Its path takes a user id and a token, which the table's paths do not; tested in
     # tests/test_password_reset.py.
