@@ -71,7 +71,7 @@ def client_invite(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/client_invite.html",
-        {"form": form, "pending": list(_pending(request).select_related("invited_by"))},
+        {"form": form, "pending": list(_pending(request))},
     )
 
 

@@ -10,7 +10,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -372,3 +374,22 @@ def test_the_admin_resends_and_cancels_with_actions(cast: Cast, superadmin: Clie
     assert Client().get(reverse("invite_accept", args=[second_token])).status_code == 404
     second.refresh_from_db()
     assert second.revoked_at is not None
+
+
+def test_the_invite_page_costs_the_same_queries_with_one_or_many_pending(cast: Cast) -> None:
+    therapist = cast.client_for("therapist_a")
+    therapist.get(reverse("client_invite"))  # the session's first-request bookkeeping
+    factories.make_invitation(cast.therapist_a)
+    with CaptureQueriesContext(connection) as one:
+        therapist.get(reverse("client_invite"))
+    for _ in range(5):
+        factories.make_invitation(cast.therapist_a)
+    with CaptureQueriesContext(connection) as six:
+        page = therapist.get(reverse("client_invite")).content.decode()
+    assert page.count("Send again") == 6
+    assert len(six) == len(one)
+
+
+def test_the_administrators_home_links_to_the_invitation_form(cast: Cast) -> None:
+    page = cast.client_for("admin").get(reverse("home")).content.decode()
+    assert reverse("admin:accounts_invitation_add") in page
