@@ -8,6 +8,7 @@ The README has the full table of variables.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "rupturelog.audit",
     "sessions.apps.TherapySessionsConfig",
     "repairs",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rupturelog.urls"
@@ -183,6 +187,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -235,7 +244,8 @@ if SECURE_COOKIES:
 SESSION_COOKIE_AGE = 12 * 60 * 60
 
 # --- Behind a TLS proxy ---------------------------------------------------------------
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
@@ -244,6 +254,23 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Brute-force protection (django-axes) -----------------------------------------------
+# Five failed sign-ins for one email from one IP address pause that pair for 15 minutes;
+# another address, or another email, is not affected, and a successful sign-in clears the
+# count. Counts live in the database (axes' AccessAttempt), shared by every app server.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# Tries during the pause do not restart it: the page promises 15 minutes, and it keeps to it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Our login form (and the admin's) posts the email as "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "rupturelog.accounts.lockout.login_username"
+# REMOTE_ADDR, or the proxy's X-Forwarded-For entry behind BEHIND_TLS_PROXY.
+AXES_CLIENT_IP_CALLABLE = "rupturelog.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "rupturelog.accounts.lockout.lockout_response"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

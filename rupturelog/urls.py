@@ -7,6 +7,7 @@ from django.urls import path
 from repairs import actions, inbox, reveal, review_views
 from repairs import views as repair_views
 from rupturelog import health, views
+from rupturelog.accounts import views as account_views
 from rupturelog.accounts.forms import EmailLoginForm
 from rupturelog.audit import views as audit_views
 from rupturelog.security import ClearingLogoutView
@@ -51,6 +52,19 @@ urlpatterns = [
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # Invitations: the only way in for someone without an account (no self-registration).
+    path("invite/<str:token>/", account_views.invite_accept, name="invite_accept"),
+    path("clients/invite/", account_views.client_invite, name="client_invite"),
+    path(
+        "clients/invite/<int:invitation_id>/resend/",
+        account_views.client_invite_resend,
+        name="client_invite_resend",
+    ),
+    path(
+        "clients/invite/<int:invitation_id>/cancel/",
+        account_views.client_invite_cancel,
+        name="client_invite_cancel",
     ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from repairs.codes import AuthorRole, CodeKind, Outcome, Strategy, Visibility
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
-from rupturelog.accounts.models import Role, Supervision, User
+from rupturelog.accounts.invitations import hash_token
+from rupturelog.accounts.models import INVITATION_LIFETIME, Invitation, Role, Supervision, User
 from sessions.models import Case, CheckIn, TherapySession
 
 PASSWORD = "correct horse battery staple"
@@ -48,6 +49,29 @@ def make_supervisor(*therapists: User, **extra: Any) -> User:
 def make_admin(**extra: Any) -> User:
     extra.setdefault("is_staff", True)
     return make_user(Role.ADMIN, **extra)
+
+
+def make_invitation(
+    therapist: User | None, token: str | None = None, **extra: Any
+) -> tuple[Invitation, str]:
+    """An invitation sent now (for a client of `therapist`, unless a role is given), and the
+    token its emailed link would carry."""
+    n = next(_serial)
+    token = token or f"test-invitation-token-{n}"
+    now = timezone.now()
+    extra.setdefault("email", f"invited{n}@example.org")
+    extra.setdefault("display_name", f"Invited Person {n}")
+    extra.setdefault("role", Role.CLIENT)
+    extra.setdefault("invited_by", therapist)
+    extra.setdefault("created_at", now)
+    extra.setdefault("sent_at", now)
+    extra.setdefault("expires_at", now + INVITATION_LIFETIME)
+    invitation = Invitation.objects.create(
+        therapist=therapist if extra["role"] == Role.CLIENT else None,
+        token_hash=hash_token(token),
+        **extra,
+    )
+    return invitation, token
 
 
 def make_case(client: User, therapist: User, **extra: Any) -> Case:

@@ -49,6 +49,7 @@ TO_LOGIN = Expect(302, "login")
 TO_HOME = Expect(302, "home")
 TO_ADMIN_LOGIN = Expect(302, "admin:login")
 SEE_HOME = Expect(303, "home")  # after a successful POST
+SEE_INVITES = Expect(303, "client_invite")
 
 
 class ByMode(NamedTuple):
@@ -200,6 +201,17 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "password_reset_complete": dict.fromkeys(PERSONAS, OK),
     # An invalid link shows "This link no longer works" to anyone.
     "password_reset_confirm": dict.fromkeys(PERSONAS, dict.fromkeys(VARIANTS, OK)),
+    # Invitations. The emailed link works for anyone holding it (it is the credential);
+    # an unknown token is a 404.
+    "invite_accept": {persona: {"a": OK, "b": OK, "missing": NOT_FOUND} for persona in PERSONAS},
+    # A therapist invites their own new clients, and resends or cancels only their own.
+    "client_invite": page(therapist_a=OK, therapist_b=OK),
+    "client_invite_resend": Post(
+        object_page(therapist_a=a_gets(SEE_INVITES), therapist_b=b_gets(SEE_INVITES))
+    ),
+    "client_invite_cancel": Post(
+        object_page(therapist_a=a_gets(SEE_INVITES), therapist_b=b_gets(SEE_INVITES))
+    ),
     # A client's own access log.
     "record_access": page(client_a=OK, client_b=OK),
     "my_record": page(client_a=OK, client_b=OK),
@@ -321,7 +333,7 @@ def _inbox_items(cast: Cast) -> dict[str, int]:
 
 # What each URL id names on A's and B's side, made only for the URLs that need them: by URL
 # name where one needs a particular object, else by the id's name. New kinds go here.
-OBJECT_IDS: dict[str, Callable[[Cast], dict[str, int]]] = {
+OBJECT_IDS: dict[str, Callable[[Cast], dict[str, int | str]]] = {
     "case_id": lambda cast: {"a": cast.case_a.pk, "b": cast.case_b.pk},
     "session_id": lambda cast: {"a": cast.session_a.pk, "b": cast.session_b.pk},
     # The therapist's shared entry in A's / B's first session, its step and its note.
@@ -332,6 +344,15 @@ OBJECT_IDS: dict[str, Callable[[Cast], dict[str, int]]] = {
     # Only a client's private draft can be shared; only a client's flag can be linked.
     "rupture_share": lambda cast: _client_flags(cast, visibility=Visibility.PRIVATE),
     "rupture_link": _client_flags,
+    # A pending invitation into therapist A's / B's caseload: its id, and its link's token.
+    "invitation_id": lambda cast: {
+        "a": factories.make_invitation(cast.therapist_a)[0].pk,
+        "b": factories.make_invitation(cast.therapist_b)[0].pk,
+    },
+    "token": lambda cast: {
+        "a": factories.make_invitation(cast.therapist_a)[1],
+        "b": factories.make_invitation(cast.therapist_b)[1],
+    },
 }
 
 
@@ -538,7 +559,8 @@ ID_MODELS: dict[str, type[Model]] = {
     "note_id": Note,
     "item_id": InboxItem,
 }
-NOT_CLINICAL = {"login", "logout", "admin:index", "password_reset_confirm"}
+# (An invitation link shows only the invitee's own name and email.)
+NOT_CLINICAL = {"login", "logout", "admin:index", "password_reset_confirm", "invite_accept"}
 # Parts of the session page that htmx asks for on their own (HX-Target).
 SESSION_PARTS = ("timeline-live", "timeline-bar")
 

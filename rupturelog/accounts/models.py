@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -149,3 +150,91 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supervisor} supervises {self.therapist}"
+
+
+# An invitation link works for three days.
+INVITATION_LIFETIME = timedelta(hours=72)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor cancelled (possibly expired: it can still be resent)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An offer of an account, sent by email. There is no self-registration: every account
+    starts here (or in the admin's own user form).
+
+    The account itself is made when the invitation is accepted, so an invitation nobody
+    takes up leaves no inactive account behind. Only a SHA-256 of the link's token is
+    stored; the token itself exists only in the email.
+    """
+
+    email = models.EmailField("email address")
+    display_name = models.CharField(max_length=120)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
+    # For a client: the therapist whose caseload they join (a case is opened on acceptance).
+    therapist = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="client_invitations",
+        limit_choices_to={"role": Role.THERAPIST, "is_active": True},
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The account made when it was accepted.
+    user = models.OneToOneField(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="invitation",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["therapist", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="invitation_role_is_known"
+            ),
+            # A client joins a therapist's caseload; nobody else is invited "for" one.
+            models.CheckConstraint(
+                condition=models.Q(role=Role.CLIENT, therapist__isnull=False)
+                | (~models.Q(role=Role.CLIENT) & models.Q(therapist__isnull=True)),
+                name="invitation_client_has_therapist",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.display_name} ({self.get_role_display().lower()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "cancelled"
+        if self.is_expired:
+            return "expired"
+        return "pending"

@@ -58,6 +58,17 @@ TARGETS: dict[str, dict[str, Callable[[FuzzWorld], int]]] = {
         "client_b": lambda w: w.cast.client_b.pk,
     },
     "alerts": {"alerts": lambda w: AlertSettings.current().pk},
+    "invitation": {
+        "invitation": lambda w: w.invitation.pk,
+        "other_invitation": lambda w: w.other_invitation.pk,
+    },
+    # An invitation link's token. (A pending one makes an account: see
+    # tests/accounts/test_invitations.py; here, links that must change nothing.)
+    "invite_link": {
+        "used_link": lambda w: w.used_link,
+        "expired_link": lambda w: w.expired_link,
+        "forged_link": lambda w: "A" * 43,
+    },
 }
 for _targets in TARGETS.values():
     _targets["missing"] = lambda w: MISSING
@@ -265,6 +276,53 @@ ENDPOINTS: list[Endpoint] = [
     # tests/test_password_reset.py.
     Endpoint("password_reset_confirm", method="GET", examples=1),
     Endpoint("readyz", method="GET", examples=10),
+    # --- Invitations ---------------------------------------------------------------------
+    Endpoint(
+        "client_invite",
+        users="therapist_a",
+        writers=may(**{"": "therapist_a therapist_b"}),
+        form=lambda w, t: {"email": ["someone.new@example.org"], "display_name": ["Nell Ashdown"]},
+        text_fields=frozenset({"email", "display_name"}),
+        examples=60,
+    ),
+    Endpoint("client_invite", method="GET", users="therapist_a", examples=20),
+    Endpoint(
+        "client_invite_resend",
+        kind="invitation",
+        writers=may(invitation="therapist_a", other_invitation="therapist_b"),
+        examples=40,
+    ),
+    Endpoint(
+        "client_invite_cancel",
+        kind="invitation",
+        writers=may(invitation="therapist_a", other_invitation="therapist_b"),
+        examples=40,
+    ),
+    Endpoint(
+        "invite_accept",
+        kind="invite_link",
+        users="anonymous",
+        form=lambda w, t: {
+            "new_password1": ["quiet harbour lantern seven"],
+            "new_password2": ["quiet harbour lantern seven"],
+        },
+        text_fields=frozenset({"new_password1", "new_password2"}),
+        examples=50,
+    ),
+    Endpoint("invite_accept", method="GET", kind="invite_link", users="anonymous", examples=20),
+    Endpoint(
+        "admin:accounts_invitation_add",
+        users="superadmin",
+        writers=may(**{"": "superadmin"}),
+        form=lambda w, t: {
+            "email": ["someone.new@example.org"],
+            "display_name": ["Pat Person"],
+            "role": ["client"],
+            "therapist": [str(w.cast.therapist_a.pk)],
+        },
+        text_fields=frozenset({"email", "display_name"}),
+        examples=40,
+    ),
     # --- Pages whose only input is the path, the query string and the htmx headers -------
     Endpoint("home", method="GET", users="client_a therapist_a supervisor_a admin", examples=40),
     Endpoint(

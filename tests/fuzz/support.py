@@ -38,7 +38,7 @@ from repairs.models import (
     RuptureReview,
     SupervisorCoding,
 )
-from rupturelog.accounts.models import Supervision, User
+from rupturelog.accounts.models import Invitation, Supervision, User
 from sessions.models import Case, CheckIn, TherapySession
 from tests import factories
 from tests.conftest import PERSONAS, Cast
@@ -87,6 +87,10 @@ class FuzzWorld(World):
     other_client_note: Note  # client_b's note on other_entry
     other_item: InboxItem  # therapist_b's unread inbox item
     superadmin: User
+    invitation: Invitation  # therapist_a's pending invitation of a new client
+    other_invitation: Invitation  # therapist_b's
+    used_link: str  # the token of an accepted invitation
+    expired_link: str  # the token of an expired one
 
     def persona(self, name: str) -> User | None:
         return self.superadmin if name == "superadmin" else self.cast.persona(name)
@@ -114,6 +118,12 @@ def build_fuzz_world(cast: Cast) -> FuzzWorld:
     )
     superadmin = factories.make_admin(display_name="Root Admin", is_superuser=True)
     AlertSettings.current()
+    invitation, _ = factories.make_invitation(cast.therapist_a)
+    other_invitation, _ = factories.make_invitation(cast.therapist_b)
+    used, used_link = factories.make_invitation(cast.therapist_a)
+    Invitation.objects.filter(pk=used.pk).update(accepted_at=used.created_at)
+    expired, expired_link = factories.make_invitation(cast.therapist_a)
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=expired.created_at)
     return FuzzWorld(
         **world.__dict__,
         other_flag=other_flag,
@@ -122,6 +132,10 @@ def build_fuzz_world(cast: Cast) -> FuzzWorld:
         other_client_note=other_client_note,
         other_item=other_item,
         superadmin=superadmin,
+        invitation=invitation,
+        other_invitation=other_invitation,
+        used_link=used_link,
+        expired_link=expired_link,
     )
 
 
@@ -319,6 +333,23 @@ def state() -> dict[Key, list[tuple[Any, ...]]]:
     add(
         "supervision",
         Supervision.objects.order_by("pk").values_list("therapist_id", "pk", "supervisor_id"),
+        scope="user",
+    )
+    add(
+        "invitation",
+        Invitation.objects.order_by("pk").values_list(
+            "invited_by_id",
+            "pk",
+            "email",
+            "display_name",
+            "role",
+            "therapist_id",
+            "token_hash",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+            "user_id",
+        ),
         scope="user",
     )
     add("alerts", AlertSettings.objects.values_list("pk", *_alert_fields()), scope="settings")
