@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
@@ -111,6 +111,23 @@ def sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
     )
 
 
+def with_neighbours(therapy_sessions: QuerySet[TherapySession]) -> QuerySet[TherapySession]:
+    """Annotate sessions with the pk and number of the case's previous and next session
+    (`previous_id`, `previous_number`, `next_id`, `next_number`; None at either end), for a
+    pager without two more queries. Scope is per case, so a neighbour in the same case is
+    as visible as the session itself.
+    """
+    siblings = TherapySession.objects.filter(case_id=OuterRef("case_id"))
+    before = siblings.filter(number__lt=OuterRef("number")).order_by("-number")
+    after = siblings.filter(number__gt=OuterRef("number")).order_by("number")
+    return therapy_sessions.annotate(
+        previous_id=Subquery(before.values("pk")[:1]),
+        previous_number=Subquery(before.values("number")[:1]),
+        next_id=Subquery(after.values("pk")[:1]),
+        next_number=Subquery(after.values("number")[:1]),
+    )
+
+
 def check_ins_for(user: AnyUser) -> QuerySet[CheckIn]:
     """Check-ins: a client sees their own answers; therapist and supervisor see both sides."""
     role = _clinical_role(user)
@@ -143,10 +160,14 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     """`ruptures_for(user)` with everything a rupture card shows preloaded, in a fixed
     number of queries: codes, the repair steps and notes the user may see (each with its
     session or author), and whether the counterpart report is visible to them.
+
+    A card shows who wrote an entry by role, never by account, so the author's row is not
+    joined in (a User row is the widest the page would otherwise load per card).
     """
     ruptures = (
         ruptures_for(user)
-        .select_related("counterpart")
+        .select_related(None)
+        .select_related("therapy_session", "case", "counterpart")
         .prefetch_related(
             "codes",
             Prefetch("repair_steps", queryset=repair_steps_for(user), to_attr="visible_steps"),
