@@ -87,16 +87,21 @@ def _rupture_q(user: AnyUser, prefix: str = "") -> Q:
 
 
 def _note_q(user: AnyUser) -> Q:
+    return _rupture_q(user, "rupture__") & _note_rules(user)
+
+
+def _note_rules(user: AnyUser) -> Q:
+    """Which notes on a rupture the user may see, given that they may see the rupture."""
     role = _clinical_role(user)
     if role is None:
         return NOTHING
-    visible = _rupture_q(user, "rupture__") & Q(withdrawn_at__isnull=True)
+    live = Q(withdrawn_at__isnull=True)
     shared = Q(visibility=Visibility.SHARED)
     if role == Role.CLIENT:
-        return visible & ~Q(author_role=AuthorRole.SUPERVISOR) & (Q(author=user) | shared)
+        return live & ~Q(author_role=AuthorRole.SUPERVISOR) & (Q(author=user) | shared)
     if role == Role.THERAPIST:
-        return visible & (Q(author=user) | shared | Q(author_role=AuthorRole.SUPERVISOR))
-    return visible & (shared | Q(author_role__in=[AuthorRole.THERAPIST, AuthorRole.SUPERVISOR]))
+        return live & (Q(author=user) | shared | Q(author_role=AuthorRole.SUPERVISOR))
+    return live & (shared | Q(author_role__in=[AuthorRole.THERAPIST, AuthorRole.SUPERVISOR]))
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -164,14 +169,19 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     A card shows who wrote an entry by role, never by account, so the author's row is not
     joined in (a User row is the widest the page would otherwise load per card).
     """
+    # The threads hang off ruptures this queryset has already scoped, so they are filtered
+    # by their own rules only: the rupture's scope again would add joins and subqueries to
+    # every prefetch and change nothing.
+    steps = RepairStep.objects.filter(withdrawn_at__isnull=True).select_related("therapy_session")
+    notes = Note.objects.filter(_note_rules(user)).select_related("author")
     ruptures = (
         ruptures_for(user)
         .select_related(None)
         .select_related("therapy_session", "case", "counterpart")
         .prefetch_related(
             "codes",
-            Prefetch("repair_steps", queryset=repair_steps_for(user), to_attr="visible_steps"),
-            Prefetch("notes", queryset=notes_for(user), to_attr="visible_notes"),
+            Prefetch("repair_steps", queryset=steps, to_attr="visible_steps"),
+            Prefetch("notes", queryset=notes, to_attr="visible_notes"),
         )
     )
     if _clinical_role(user) == Role.SUPERVISOR:
