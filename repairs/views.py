@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from rupturelog import access
+from rupturelog.audit.middleware import note_case
 from sessions.models import RespondentRole
 
 
@@ -85,6 +86,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         therapy_sessions = access.with_neighbours(therapy_sessions)
     therapy_session = get_object_or_404(therapy_sessions, pk=session_id)
     case = therapy_session.case
+    note_case("session", therapy_session.pk, case.pk)
     context = {"therapy_session": therapy_session, "case": case, "case_revision": case.revision}
     if target == "timeline-bar":
         # The bar shows no card, so none of the cards' threads are loaded.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
@@ -163,8 +163,9 @@ def notes_for(user: AnyUser) -> QuerySet[Note]:
 
 def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     """`ruptures_for(user)` with everything a rupture card shows preloaded, in a fixed
-    number of queries: codes, the repair steps and notes the user may see (each with its
-    session or author), and whether the counterpart report is visible to them.
+    number of queries: codes, the repair steps and notes the user may see (each step with
+    its `session_number`, each note with its `author_name`), and whether the counterpart
+    report is visible to them.
 
     A card shows who wrote an entry by role, never by account, so the author's row is not
     joined in (a User row is the widest the page would otherwise load per card).
@@ -172,8 +173,12 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     # The threads hang off ruptures this queryset has already scoped, so they are filtered
     # by their own rules only: the rupture's scope again would add joins and subqueries to
     # every prefetch and change nothing.
-    steps = RepairStep.objects.filter(withdrawn_at__isnull=True).select_related("therapy_session")
-    notes = Note.objects.filter(_note_rules(user)).select_related("author")
+    # A card shows a step's session number and a note author's name: those two columns,
+    # not the session's and the author's whole rows.
+    steps = RepairStep.objects.filter(withdrawn_at__isnull=True).annotate(
+        session_number=F("therapy_session__number")
+    )
+    notes = Note.objects.filter(_note_rules(user)).annotate(author_name=F("author__display_name"))
     ruptures = (
         ruptures_for(user)
         .select_related(None)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from rupturelog import access
 from sessions.models import Case
@@ -48,3 +51,27 @@ def heat(value: float | None) -> str:
 @register.filter
 def get(mapping: dict, key: str):
     return mapping.get(key, 0)
+
+
+# An id that no URL pattern's fixed text contains, to mark where the id goes.
+_PLACEHOLDER = "987654321"
+
+
+@cache
+def _url_shape(urlconf: str | None, script_prefix: str, name: str) -> tuple[str, str]:
+    """The text before and after the id in the URL `name`, reversed once per process. Only
+    the URL's shape is kept, never data: the same for every user and request."""
+    url = reverse(name, args=[_PLACEHOLDER], urlconf=urlconf)
+    before, found, after = url.partition(_PLACEHOLDER)
+    if not found or _PLACEHOLDER in after:
+        raise ValueError(f"{name} does not take exactly one id")
+    return before, after
+
+
+@register.simple_tag
+def id_url(name: str, object_id: int) -> str:
+    """`{% url name object_id %}` for a URL that takes one integer id, without walking the
+    URL resolver each time: a timeline prints several such links per card, and reversing
+    them was a tenth of the page's rendering."""
+    before, after = _url_shape(get_urlconf(), get_script_prefix(), name)
+    return f"{before}{int(object_id)}{after}"

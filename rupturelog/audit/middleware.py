@@ -31,12 +31,20 @@ NOT_LOGGED = {"session_changes", "inbox_badge", "healthz", "readyz", "login", "l
 # Set by note_change() when the request wrote clinical data (the services call it).
 changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
 exported: ContextVar[bool] = ContextVar("audit_exported", default=False)
+# (object type, id, case id), set by note_case() in a view that has loaded the URL's object.
+known_case: ContextVar[tuple[str, int, int] | None] = ContextVar("audit_known_case", default=None)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def note_export() -> None:
     """Record that this request exported clinical data (the right-of-access downloads)."""
     exported.set(True)
+
+
+def note_case(object_type: str, object_id: int, case_id: int) -> None:
+    """Tell the access log which case the URL's object is in, when the view has loaded it
+    anyway (through the scoping module), so the log need not look it up again."""
+    known_case.set((object_type, object_id, case_id))
 
 
 def note_change() -> None:
@@ -69,12 +77,14 @@ class AccessLogMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token, export_token = changed.set(False), exported.set(False)
+        case_token = known_case.set(None)
         try:
             response = self.get_response(request)
             self._log(request, response)
         finally:
             changed.reset(token)
             exported.reset(export_token)
+            known_case.reset(case_token)
         response["X-Request-ID"] = request.request_id
         return response
 
@@ -110,7 +120,16 @@ class AccessLogMiddleware:
             page=name,
             object_type=object_type,
             object_id=object_id,
-            case_id=_case_id(object_type, object_id) if object_id is not None else None,
+            case_id=self._case_id(object_type, object_id),
             ip=request.META.get("REMOTE_ADDR") or None,
             request_id=request.request_id,
         )
+
+    @staticmethod
+    def _case_id(object_type: str, object_id: int | None) -> int | None:
+        if object_id is None:
+            return None
+        known = known_case.get()
+        if known is not None and known[:2] == (object_type, object_id):
+            return known[2]
+        return _case_id(object_type, object_id)
