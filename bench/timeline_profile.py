@@ -216,17 +216,18 @@ def main() -> int:
         page.queries, page.size = len(captured), len(response.content)
 
     measure(pages, args.rounds, args.per_round)
-    minimal, minimal_cpu = (statistics.median(pages[-1].times), statistics.median(pages[-1].cpu))
     print(f"\n{connection.vendor}, {args.rounds} rounds x {args.per_round} requests per page")
-    print("ms/req: wall clock, median of the rounds (min: the best round); cpu: this process's")
-    print("CPU time only (steadier on a busy machine; the database server's share excluded)\n")
-    print(f"{'page':<34} {'ms/req':>7} {'min':>6} {'÷ min':>6} {'cpu':>6} {'÷ min':>6}", end="")
-    print(f" {'queries':>7} {'bytes':>7}")
+    print("wall: ms per request, the median round; cpu: this process's CPU ms per request, the")
+    print("best round (steadier on a busy machine; the database server's own work excluded)\n")
+    print(
+        f"{'page':<34} {'wall':>6} {'÷ min':>6} {'cpu':>6} {'÷ min':>6} {'queries':>7} {'bytes':>7}"
+    )
+    minimal_wall, minimal_cpu = statistics.median(pages[-1].times), min(pages[-1].cpu)
     for page in pages:
-        ms, cpu = statistics.median(page.times), statistics.median(page.cpu)
+        wall, cpu = statistics.median(page.times), min(page.cpu)
         print(
-            f"{page.label:<34} {ms:7.2f} {min(page.times):6.2f} {ms / minimal:6.2f} "
-            f"{cpu:6.2f} {cpu / minimal_cpu:6.2f} {page.queries:7d} {page.size:7d}"
+            f"{page.label:<34} {wall:6.2f} {wall / minimal_wall:6.2f} {cpu:6.2f} "
+            f"{cpu / minimal_cpu:6.2f} {page.queries:7d} {page.size:7d}"
         )
     for page in pages[:2]:
         print(f"{page.label} is {page.url}")

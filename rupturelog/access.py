@@ -162,19 +162,20 @@ def notes_for(user: AnyUser) -> QuerySet[Note]:
 
 
 def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
-    """`ruptures_for(user)` with everything a rupture card shows preloaded, in a fixed
-    number of queries: codes, the repair steps and notes the user may see (each step with
-    its `session_number`, each note with its `author_name`), and whether the counterpart
-    report is visible to them.
+    """`ruptures_for(user)` with everything a rupture card shows, in a fixed number of
+    queries: codes; the repair steps and notes the user may see, as `visible_steps` (each
+    with its `session_number`) and `visible_notes` (each with its `author_name`); and, as
+    annotations, the rupture's `session_number`, its case's `case_therapist_id`, and its
+    counterpart's `counterpart_visibility`, `counterpart_author_id` and
+    `counterpart_session_id`, which decide whether and where the card links to it.
 
-    A card shows who wrote an entry by role, never by account, so the author's row is not
-    joined in (a User row is the widest the page would otherwise load per card).
+    A card needs a few columns of the related rows, so it gets those columns rather than
+    the rows (the session, case, author and counterpart rows were most of the query's cost
+    and of the objects built per card).
     """
     # The threads hang off ruptures this queryset has already scoped, so they are filtered
     # by their own rules only: the rupture's scope again would add joins and subqueries to
     # every prefetch and change nothing.
-    # A card shows a step's session number and a note author's name: those two columns,
-    # not the session's and the author's whole rows.
     steps = RepairStep.objects.filter(withdrawn_at__isnull=True).annotate(
         session_number=F("therapy_session__number")
     )
@@ -182,7 +183,13 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     ruptures = (
         ruptures_for(user)
         .select_related(None)
-        .select_related("therapy_session", "case", "counterpart")
+        .annotate(
+            session_number=F("therapy_session__number"),
+            case_therapist_id=F("case__therapist_id"),
+            counterpart_visibility=F("counterpart__visibility"),
+            counterpart_author_id=F("counterpart__author_id"),
+            counterpart_session_id=F("counterpart__therapy_session_id"),
+        )
         .prefetch_related(
             "codes",
             Prefetch("repair_steps", queryset=steps, to_attr="visible_steps"),
