@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rupturelog import access
 from rupturelog.audit.middleware import note_case
-from sessions.models import RespondentRole
+from sessions.models import RespondentRole, TherapySession
 
 
 @login_required
@@ -90,7 +90,9 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     context = {"therapy_session": therapy_session, "case": case, "case_revision": case.revision}
     if target == "timeline-bar":
         # The bar shows no card, so none of the cards' threads are loaded.
-        ruptures = list(access.ruptures_for(user).filter(therapy_session=therapy_session))
+        ruptures = list(
+            access.ruptures_for(user).select_related(None).filter(therapy_session=therapy_session)
+        )
         context.update(_bar(ruptures, therapy_session))
         return render(request, "repairs/session_detail.html#timeline-bar", context)
 
@@ -130,7 +132,8 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "repairs/session_detail.html", context)
 
 
-def _bar(ruptures: list, therapy_session) -> dict[str, list]:
+def _bar(ruptures: list, therapy_session: TherapySession) -> dict[str, list]:
+    """The bar's context: moments placed at their minute, and those "not sure when"."""
     return {
         "placed": _marks(ruptures, therapy_session.minutes),
         "unplaced": [r for r in ruptures if r.minute is None],
