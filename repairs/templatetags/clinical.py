@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -57,14 +57,16 @@ def get(mapping: dict, key: str):
 _PLACEHOLDER = "987654321"
 
 
-@cache
+# Bounded: the script prefix comes from the server's environment, but nothing here should
+# grow without limit whatever a request carries.
+@lru_cache(maxsize=256)
 def _url_shape(urlconf: str | None, script_prefix: str, name: str) -> tuple[str, str]:
     """The text before and after the id in the URL `name`, reversed once per process. Only
     the URL's shape is kept, never data: the same for every user and request."""
     url = reverse(name, args=[_PLACEHOLDER], urlconf=urlconf)
-    before, found, after = url.partition(_PLACEHOLDER)
-    if not found or _PLACEHOLDER in after:
-        raise ValueError(f"{name} does not take exactly one id")
+    if url.count(_PLACEHOLDER) != 1:
+        raise ValueError(f"Cannot tell where the id goes in {name}'s URL {url}")
+    before, _, after = url.partition(_PLACEHOLDER)
     return before, after
 
 
