@@ -10,11 +10,15 @@ whole middleware stack, the access log included. It prints, for the demo therapi
 the demo client's busiest timeline (the session with the most cards: its own moments and
 those still open from earlier sessions) and for the minimal page:
 
-* ms per request (the median of several interleaved rounds, so a busy machine disturbs
-  each page alike), the SQL query count and the response size;
-* timeline ÷ minimal in time, and the throughput ratio it implies (the load test's target
-  is minimal-page throughput x 0.35, i.e. a timeline costing at most ~2.8 minimal pages);
+* ms per request, measured in rounds that take turns between the pages (so a busy machine
+  disturbs each page alike): wall clock (the median round) and this process's CPU time (the
+  best round; steadier when other work shares the machine, but without the database
+  server's own work), each also as a multiple of the minimal page;
+* the SQL query count and the response size;
 * with --profile, cProfile's top functions for the therapist's timeline.
+
+The load test's target, timeline throughput >= 0.35 x the minimal page's, needs a timeline
+costing at most about 2.8 minimal pages.
 
 The minimal page is the smallest real authenticated HTML page on the site layout:
 `/settings/notices/` when it answers GET; until then a stand-in of the same shape (a heading,
@@ -66,7 +70,7 @@ def production_environment(static_root: str) -> None:
         SECURE_COOKIES="0",
         ALLOWED_HOSTS="testserver",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL="ERROR",  # not the 405 of probing /settings/notices/ by GET
     )
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     if not os.environ.get("DATABASE_URL") and not os.environ.get("SQLITE_PATH"):
