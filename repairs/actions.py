@@ -81,7 +81,12 @@ def _poller(request: HttpRequest, rupture: Rupture) -> str:
     """The page's "anything new?" poller at the case's new revision, swapped out of band,
     so the page does not reload what its own user just saved."""
     revision = Case.objects.filter(pk=rupture.case_id).values_list("revision", flat=True).get()
-    context = {"therapy_session": rupture.therapy_session, "case_revision": revision, "oob": True}
+    context = {
+        # The poller needs only the session's id (given as _page_session() gives it).
+        "therapy_session": {"pk": rupture.therapy_session_id},
+        "case_revision": revision,
+        "oob": True,
+    }
     return render_to_string(f"{PAGE}#poller", context, request=request)
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from repairs.forms import RevealForm
 from rupturelog import access
-from sessions.models import Case, RespondentRole
+from rupturelog.audit.middleware import note_case
+from sessions.models import Case, RespondentRole, TherapySession
 
 
 @login_required
@@ -95,35 +96,45 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     earlier sessions. htmx requests for `timeline-live` or `timeline-bar` get that part only.
     """
     user = request.user
-    therapy_session = get_object_or_404(access.sessions_for(user), pk=session_id)
-    case = therapy_session.case
-    ruptures = list(access.ruptures_with_threads(user).filter(therapy_session=therapy_session))
-    context = {
-        "therapy_session": therapy_session,
-        "case": case,
-        "ruptures": ruptures,
-        "placed": _marks(ruptures, therapy_session.minutes),
-        "unplaced": [r for r in ruptures if r.minute is None],
-        "case_revision": case.revision,
-    }
     target = request.htmx.target if request.htmx else None
+    therapy_sessions = access.sessions_for(user)
+    if target not in ("timeline-bar", "timeline-live"):  # the whole page, with its pager
+        therapy_sessions = access.with_neighbours(therapy_sessions)
+    therapy_session = get_object_or_404(therapy_sessions, pk=session_id)
+    case = therapy_session.case
+    note_case("session", therapy_session.pk, case.pk)
+    context = {"therapy_session": therapy_session, "case": case, "case_revision": case.revision}
     if target == "timeline-bar":
-        return render(request, "repairs/session_detail.html#timeline-bar", context)
-    context["carried_over"] = (
-        access.ruptures_with_threads(user)
-        .filter(
-            case=case,
-            therapy_session__number__lt=therapy_session.number,
-            status__in=access.UNRESOLVED,
+        # The bar shows no card, so none of the cards' threads are loaded.
+        ruptures = list(
+            access.ruptures_for(user).select_related(None).filter(therapy_session=therapy_session)
         )
-        # "Not sure when" last, as on the timeline (the databases disagree on where NULL sorts).
-        .order_by("therapy_session__number", F("minute").asc(nulls_last=True), "pk")
+        context.update(_bar(ruptures, therapy_session))
+        return render(request, "repairs/session_detail.html#timeline-bar", context)
+
+    # This session's moments and those still open from earlier ones, in one query (and one
+    # per kind of thread), in timeline order: by session, "not sure when" last (the
+    # databases disagree on where NULL sorts), then as the timeline orders ties.
+    moments = (
+        access.ruptures_with_threads(user)
+        .filter(case=case)
+        .filter(
+            Q(therapy_session=therapy_session)
+            | Q(therapy_session__number__lt=therapy_session.number, status__in=access.UNRESOLVED)
+        )
+        .order_by("therapy_session__number", F("minute").asc(nulls_last=True), "created_at", "pk")
     )
+    ruptures, carried_over = [], []
+    for rupture in moments:
+        if rupture.therapy_session_id == therapy_session.pk:
+            ruptures.append(rupture)
+        else:
+            carried_over.append(rupture)
+    context.update(_bar(ruptures, therapy_session), ruptures=ruptures, carried_over=carried_over)
     if target == "timeline-live":
         context["live_refresh"] = True
         return render(request, "repairs/session_detail.html#timeline-live", context)
 
-    case_sessions = access.sessions_for(user).filter(case_id=case.pk)
     started = therapy_session.starts_at <= timezone.now()
     check_ins = list(access.check_ins_for(user).filter(therapy_session=therapy_session))
     context.update(
@@ -133,11 +144,13 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         can_check_in=started
         and user.pk in (case.client_id, case.therapist_id)
         and not any(c.respondent_id == user.pk for c in check_ins),
-        previous_session=case_sessions.filter(number__lt=therapy_session.number)
-        .order_by("-number")
-        .first(),
-        next_session=case_sessions.filter(number__gt=therapy_session.number)
-        .order_by("number")
-        .first(),
     )
     return render(request, "repairs/session_detail.html", context)
+
+
+def _bar(ruptures: list, therapy_session: TherapySession) -> dict[str, list]:
+    """The bar's context: moments placed at their minute, and those "not sure when"."""
+    return {
+        "placed": _marks(ruptures, therapy_session.minutes),
+        "unplaced": [r for r in ruptures if r.minute is None],
+    }

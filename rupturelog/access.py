@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
@@ -87,16 +87,21 @@ def _rupture_q(user: AnyUser, prefix: str = "") -> Q:
 
 
 def _note_q(user: AnyUser) -> Q:
+    return _rupture_q(user, "rupture__") & _note_rules(user)
+
+
+def _note_rules(user: AnyUser) -> Q:
+    """Which notes on a rupture the user may see, given that they may see the rupture."""
     role = _clinical_role(user)
     if role is None:
         return NOTHING
-    visible = _rupture_q(user, "rupture__") & Q(withdrawn_at__isnull=True)
+    live = Q(withdrawn_at__isnull=True)
     shared = Q(visibility=Visibility.SHARED)
     if role == Role.CLIENT:
-        return visible & ~Q(author_role=AuthorRole.SUPERVISOR) & (Q(author=user) | shared)
+        return live & ~Q(author_role=AuthorRole.SUPERVISOR) & (Q(author=user) | shared)
     if role == Role.THERAPIST:
-        return visible & (Q(author=user) | shared | Q(author_role=AuthorRole.SUPERVISOR))
-    return visible & (shared | Q(author_role__in=[AuthorRole.THERAPIST, AuthorRole.SUPERVISOR]))
+        return live & (Q(author=user) | shared | Q(author_role=AuthorRole.SUPERVISOR))
+    return live & (shared | Q(author_role__in=[AuthorRole.THERAPIST, AuthorRole.SUPERVISOR]))
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -108,6 +113,23 @@ def sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
     """Therapy sessions in the user's cases, with the case, client and therapist loaded."""
     return TherapySession.objects.filter(_case_q(user, "case__")).select_related(
         "case__client", "case__therapist"
+    )
+
+
+def with_neighbours(therapy_sessions: QuerySet[TherapySession]) -> QuerySet[TherapySession]:
+    """Annotate sessions with the pk and number of the case's previous and next session
+    (`previous_id`, `previous_number`, `next_id`, `next_number`; None at either end), for a
+    pager without two more queries. Scope is per case, so a neighbour in the same case is
+    as visible as the session itself.
+    """
+    siblings = TherapySession.objects.filter(case_id=OuterRef("case_id"))
+    before = siblings.filter(number__lt=OuterRef("number")).order_by("-number")
+    after = siblings.filter(number__gt=OuterRef("number")).order_by("number")
+    return therapy_sessions.annotate(
+        previous_id=Subquery(before.values("pk")[:1]),
+        previous_number=Subquery(before.values("number")[:1]),
+        next_id=Subquery(after.values("pk")[:1]),
+        next_number=Subquery(after.values("number")[:1]),
     )
 
 
@@ -140,17 +162,38 @@ def notes_for(user: AnyUser) -> QuerySet[Note]:
 
 
 def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
-    """`ruptures_for(user)` with everything a rupture card shows preloaded, in a fixed
-    number of queries: codes, the repair steps and notes the user may see (each with its
-    session or author), and whether the counterpart report is visible to them.
+    """`ruptures_for(user)` with everything a rupture card shows, in a fixed number of
+    queries: codes; the repair steps and notes the user may see, as `visible_steps` (each
+    with its `session_number`) and `visible_notes` (each with its `author_name`); and, as
+    annotations, the rupture's `session_number`, its case's `case_therapist_id`, and its
+    counterpart's `counterpart_visibility`, `counterpart_author_id` and
+    `counterpart_session_id`, which decide whether and where the card links to it.
+
+    A card needs a few columns of the related rows, so it gets those columns rather than
+    the rows (the session, case, author and counterpart rows were most of the query's cost
+    and of the objects built per card).
     """
+    # The threads hang off ruptures this queryset has already scoped, so they are filtered
+    # by their own rules only: the rupture's scope again would add joins and subqueries to
+    # every prefetch and change nothing.
+    steps = RepairStep.objects.filter(withdrawn_at__isnull=True).annotate(
+        session_number=F("therapy_session__number")
+    )
+    notes = Note.objects.filter(_note_rules(user)).annotate(author_name=F("author__display_name"))
     ruptures = (
         ruptures_for(user)
-        .select_related("counterpart")
+        .select_related(None)
+        .annotate(
+            session_number=F("therapy_session__number"),
+            case_therapist_id=F("case__therapist_id"),
+            counterpart_visibility=F("counterpart__visibility"),
+            counterpart_author_id=F("counterpart__author_id"),
+            counterpart_session_id=F("counterpart__therapy_session_id"),
+        )
         .prefetch_related(
             "codes",
-            Prefetch("repair_steps", queryset=repair_steps_for(user), to_attr="visible_steps"),
-            Prefetch("notes", queryset=notes_for(user), to_attr="visible_notes"),
+            Prefetch("repair_steps", queryset=steps, to_attr="visible_steps"),
+            Prefetch("notes", queryset=notes, to_attr="visible_notes"),
         )
     )
     if _clinical_role(user) == Role.SUPERVISOR:

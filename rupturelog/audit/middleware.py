@@ -34,6 +34,8 @@ changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
 exported: ContextVar[bool] = ContextVar("audit_exported", default=False)
 # Set by note_reveal() when a supervisor was shown a client's real name, with the reason.
 revealed: ContextVar[str] = ContextVar("audit_revealed", default="")
+# (object type, id, case id), set by note_case() in a view that has loaded the URL's object.
+known_case: ContextVar[tuple[str, int, int] | None] = ContextVar("audit_known_case", default=None)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -45,6 +47,12 @@ def note_export() -> None:
 def note_reveal(reason: str) -> None:
     """Record that this request showed a supervisor a client's real name, and why."""
     revealed.set(reason)
+
+
+def note_case(object_type: str, object_id: int, case_id: int) -> None:
+    """Tell the access log which case the URL's object is in, when the view has loaded it
+    anyway (through the scoping module), so the log need not look it up again."""
+    known_case.set((object_type, object_id, case_id))
 
 
 def note_change() -> None:
@@ -76,13 +84,15 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        tokens = changed.set(False), exported.set(False), revealed.set("")
+        # Each request starts with nothing noted.
+        fresh = ((changed, False), (exported, False), (revealed, ""), (known_case, None))
+        tokens = [(var, var.set(value)) for var, value in fresh]
         request_token = current_request.set(request)
         try:
             response = self.get_response(request)
             self._log(request, response)
         finally:
-            for var, token in zip((changed, exported, revealed), tokens, strict=True):
+            for var, token in tokens:
                 var.reset(token)
             current_request.reset(request_token)
         response["X-Request-ID"] = request.request_id
@@ -122,8 +132,17 @@ class AccessLogMiddleware:
             page=name,
             object_type=object_type,
             object_id=object_id,
-            case_id=_case_id(object_type, object_id) if object_id is not None else None,
+            case_id=self._case_id(object_type, object_id),
             ip=request.META.get("REMOTE_ADDR") or None,
             request_id=request.request_id,
             reason=revealed.get(),
         )
+
+    @staticmethod
+    def _case_id(object_type: str, object_id: int | None) -> int | None:
+        if object_id is None:
+            return None
+        known = known_case.get()
+        if known is not None and known[:2] == (object_type, object_id):
+            return known[2]
+        return _case_id(object_type, object_id)

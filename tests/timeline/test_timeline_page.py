@@ -65,6 +65,21 @@ def test_the_pager_links_the_previous_and_next_sessions(world: World) -> None:
     assert 'rel="next"' not in page(world, "supervisor_a", third)
 
 
+def test_the_pager_skips_numbers_that_were_never_used(world: World) -> None:
+    case = factories.make_case(world.cast.client_a, world.cast.therapist_a)
+    first, third, seventh = (factories.make_session(case, n) for n in (1, 3, 7))
+
+    html = page(world, "therapist_a", third)
+    assert f'rel="prev" href="{first.get_absolute_url()}">← Session 1<' in html
+    assert f'rel="next" href="{seventh.get_absolute_url()}">Session 7 →<' in html
+
+
+def test_a_boosted_htmx_request_for_the_whole_page_keeps_the_pager(world: World) -> None:
+    first, second = world.cast.session_a, world.later_session
+    html = page(world, "client_a", second, **HTMX, HTTP_HX_TARGET="main")
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in html
+
+
 def test_the_pager_stays_within_the_case(world: World) -> None:
     html = page(world, "client_b", world.cast.session_b)
     assert 'rel="prev"' not in html
