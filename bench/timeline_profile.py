@@ -20,9 +20,8 @@ those still open from earlier sessions) and for the minimal page:
 The load test's target, timeline throughput >= 0.35 x the minimal page's, needs a timeline
 costing at most about 2.8 minimal pages.
 
-The minimal page is the smallest real authenticated HTML page on the site layout:
-`/settings/notices/` when it answers GET; until then a stand-in of the same shape (a heading,
-a sentence and a one-checkbox form extending base.html), served under the same middleware.
+The minimal page is the smallest real authenticated HTML page on the site layout: the account
+page, `/account/`, served under the same middleware.
 """
 
 from __future__ import annotations
@@ -43,22 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-MINIMAL_URL = "/settings/notices/"
-STAND_IN_URL = "/bench/minimal-page/"
-STAND_IN_TEMPLATE = """{% extends "base.html" %}
-{% block title %}Email notices{% endblock %}
-{% block content %}
-<h1>Email notices</h1>
-<p>RuptureLog can email you when a client shares a flag or replies. The email says only
-that there is something new; it carries no clinical text.</p>
-<form method="post" action="{% url 'notify_preference' %}">
-  {% csrf_token %}
-  <p><input type="checkbox" name="notify_by_email" id="notify"
-    {% if user.notify_by_email %}checked{% endif %}>
-  <label for="notify">Email me when a client shares a flag or replies</label></p>
-  <button type="submit">Save</button>
-</form>
-{% endblock %}"""
+# The account page: the site layout and the signed-in person's own details, no clinical data
+# (the same page make loadtest uses as its minimal authenticated page).
+MINIMAL_URL = "/account/"
 
 
 def production_environment(static_root: str) -> None:
@@ -70,7 +56,7 @@ def production_environment(static_root: str) -> None:
         SECURE_COOKIES="0",
         ALLOWED_HOSTS="testserver",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        LOG_LEVEL="ERROR",  # not the 405 of probing /settings/notices/ by GET
+        LOG_LEVEL="ERROR",
     )
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     if not os.environ.get("DATABASE_URL") and not os.environ.get("SQLITE_PATH"):
@@ -79,32 +65,6 @@ def production_environment(static_root: str) -> None:
 
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)  # noqa: S603
-
-
-def install_stand_in() -> None:
-    """Serve the stand-in minimal page beside the app's own URLs (bench-only URLconf)."""
-    import types
-
-    from django.conf import settings
-    from django.contrib.auth.decorators import login_required
-    from django.template import engines
-    from django.urls import clear_url_caches, path
-
-    from rupturelog import urls
-
-    template = engines["django"].from_string(STAND_IN_TEMPLATE)
-
-    @login_required
-    def minimal_page(request):
-        from django.http import HttpResponse
-
-        return HttpResponse(template.render({}, request))
-
-    module = types.ModuleType("bench_urls")
-    module.urlpatterns = [*urls.urlpatterns, path(STAND_IN_URL.strip("/") + "/", minimal_page)]
-    sys.modules["bench_urls"] = module
-    settings.ROOT_URLCONF = "bench_urls"
-    clear_url_caches()
 
 
 @dataclass
@@ -200,9 +160,6 @@ def main() -> int:
     minimal_client = logged_in(therapist.email)
 
     minimal_url = MINIMAL_URL
-    if minimal_client.get(minimal_url).status_code != 200:
-        install_stand_in()
-        minimal_url = STAND_IN_URL
     pages = [
         Page(
             "therapist timeline", f"/sessions/{busiest_session(therapist)}/", therapist_client, []
