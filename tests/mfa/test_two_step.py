@@ -451,3 +451,32 @@ def test_fresh_backup_codes_leave_the_session_once_shown(cast: Cast) -> None:
     assert FRESH_CODES in client.session
     client.get(reverse("mfa_backup_codes"))
     assert FRESH_CODES not in client.session
+
+
+# --- Resetting a lost app from the admin -------------------------------------------------
+
+
+def test_the_admin_lists_devices_without_their_secrets_and_can_reset_one(cast: Cast) -> None:
+    root = factories.make_admin(is_superuser=True)
+    admin = password_step(root)
+    send_code(admin, factories.totp_code(device_of(root)))
+    lost = device_of(cast.therapist_a)
+    codes = services.new_backup_codes(cast.therapist_a)
+
+    listing = admin.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    change = admin.get(reverse("admin:otp_totp_totpdevice_change", args=[lost.pk]))
+    static = StaticDevice.objects.get(user=cast.therapist_a)
+    backup = admin.get(reverse("admin:otp_static_staticdevice_change", args=[static.pk]))
+
+    assert listing.status_code == change.status_code == backup.status_code == 200
+    pages = listing.content.decode() + change.content.decode() + backup.content.decode()
+    assert lost.key not in pages and services.secret_for_typing(lost.key) not in pages
+    assert not any(code in pages for code in codes)
+    assert "qrcode" not in pages
+
+    deleted = admin.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+    # At the next login, the therapist is sent to set up a new app.
+    assert goes_to(password_step(cast.therapist_a).get("/"), "mfa_enrol") == "/"
