@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # `make run` is a local demo: DEBUG on, so no SECRET_KEY is needed and emails print here.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench demo-code
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The current two-step code of a demo login, for trying the demo without an authenticator app.
+DEMO_EMAIL ?= priya.raman@demo.rupturelog.test
+demo-code: $(STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py demo_code $(DEMO_EMAIL)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

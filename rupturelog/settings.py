@@ -72,7 +72,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that requires two-step sign-in (rupturelog/mfa/admin.py).
+    "rupturelog.mfa.apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,8 +82,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rupturelog.accounts",
     "rupturelog.audit",
+    "rupturelog.mfa",
     "sessions.apps.TherapySessionsConfig",
     "repairs",
     "axes",
@@ -95,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Before the access log: a request refused for want of the code step reaches no view.
+    "rupturelog.mfa.middleware.TwoStepMiddleware",
     "rupturelog.audit.middleware.AccessLogMiddleware",
     "rupturelog.security.SessionLimitsMiddleware",
     "rupturelog.security.NoStoreMiddleware",
@@ -207,6 +215,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Two-step sign-in (django-otp) -----------------------------------------------------
+# Required for therapists, supervisors and administrators; offered to clients.
+OTP_TOTP_ISSUER = "RuptureLog"
+# The admin never shows a TOTP secret or a backup code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Content Security Policy (django-csp) ------------------------------------------------
 # Scripts only from our own origin with this response's nonce; no inline script or style,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from repairs import actions, inbox, reveal, review_views
 from repairs import views as repair_views
@@ -35,6 +35,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Two-step sign-in: the code after the password, and its settings (rupturelog/mfa/).
+    path("", include("rupturelog.mfa.urls")),
     # Password reset by email: Django's views. The answer is the same whether or not an
     # account has that address, and the new password meets AUTH_PASSWORD_VALIDATORS.
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rupturelog.accounts.models import User
 from sessions.models import Case, TherapySession
@@ -15,6 +18,9 @@ MATRIX_COUNT = pytest.StashKey[dict[str, int]]()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "authorization_matrix: a who-may-see-what case, counted in the summary"
+    )
+    config.addinivalue_line(
+        "markers", "real_two_step: force_login leaves the session before the code step"
     )
 
 
@@ -41,6 +47,45 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 def _fast_password_hashing(settings) -> None:
     # Argon2 is deliberately slow; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pass_two_step(client: Client, user: User) -> None:
+    """Mark the client's session as past the code step with the person's authenticator app
+    (what `django_otp.login` records), if they have one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+_plain_force_login = Client.force_login
+_real_two_step = False  # set while a test marked real_two_step runs
+
+
+def _force_login_past_the_code_step(self: Client, user: User, backend: str | None = None) -> None:
+    _plain_force_login(self, user, backend)
+    if not _real_two_step:
+        pass_two_step(self, user)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_two_step() -> Iterator[None]:
+    """`client.force_login(user)` logs in as if the person had also typed their code: the
+    login flow is not what those tests are about. Session-wide, so module-scoped fixtures
+    that log people in get it too. Tests of the code step itself (tests/mfa/) are marked
+    `real_two_step` and get Django's plain force_login."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", _force_login_past_the_code_step)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_two_step_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    global _real_two_step
+    _real_two_step = request.node.get_closest_marker("real_two_step") is not None
+    yield
+    _real_two_step = False
 
 
 # The shared cast: two courses of therapy (A and B) with different therapists, each
@@ -84,7 +129,7 @@ class Cast:
 
     def client_for(self, name: str, **headers: str) -> Client:
         """A test client logged in as the persona (force_login: the login flow is not
-        what these tests are about).
+        what these tests are about; it includes the code step, see the fixture above).
         """
         client = Client(**headers)
         user = self.persona(name)

@@ -7,15 +7,19 @@ everything else gets a valid default, so a test only spells out what it is about
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from repairs.codes import AuthorRole, CodeKind, Outcome, Strategy, Visibility
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.invitations import hash_token
 from rupturelog.accounts.models import INVITATION_LIFETIME, Invitation, Role, Supervision, User
+from rupturelog.mfa import services as mfa_services
 from sessions.models import Case, CheckIn, TherapySession
 
 PASSWORD = "correct horse battery staple"
@@ -24,11 +28,33 @@ FIRST_SESSION_AT = timezone.make_aware(datetime(2025, 3, 3, 10, 0))
 _serial = itertools.count(1)
 
 
-def make_user(role: str = Role.CLIENT, **extra: Any) -> User:
+def make_user(role: str = Role.CLIENT, *, two_step: bool | None = None, **extra: Any) -> User:
+    """`two_step`: give the person a confirmed authenticator app. By default clinicians and
+    administrators have one (they cannot use the app without it) and clients do not."""
     n = next(_serial)
     extra.setdefault("display_name", f"{role.title()} {n}")
     email = extra.pop("email", f"{role}{n}@example.org")
-    return User.objects.create_user(email, PASSWORD, role=role, **extra)
+    user = User.objects.create_user(email, PASSWORD, role=role, **extra)
+    if two_step if two_step is not None else mfa_services.is_required(user):
+        add_authenticator(user)
+    return user
+
+
+def add_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator app; `totp_code(device)` gives its current code."""
+    return TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the person's app shows now, or the next one when the current one was used
+    (a code is good for one login; the server accepts the next step's code too)."""
+    device.refresh_from_db()
+    current = int(time.time()) // device.step
+    step = max(current, device.last_t + 1)
+    if step > current + 1:
+        time.sleep(device.step - time.time() % device.step + 0.05)
+        return totp_code(device)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, step - current):06d}"
 
 
 def make_client(**extra: Any) -> User:

@@ -50,6 +50,7 @@ TO_HOME = Expect(302, "home")
 TO_ADMIN_LOGIN = Expect(302, "admin:login")
 SEE_HOME = Expect(303, "home")  # after a successful POST
 SEE_INVITES = Expect(303, "client_invite")
+TO_TWO_STEP_SETTINGS = Expect(303, "mfa_settings")
 
 
 class ByMode(NamedTuple):
@@ -239,6 +240,14 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "reveal_name": Post(
         object_page(supervisor_a=a_gets(Expect(400)), supervisor_b=b_gets(Expect(400)))
     ),
+    # Two-step sign-in (tests/mfa/ test the code step itself). The personas here are past
+    # it (clinicians) or have not turned it on (clients), so the code page sends them on.
+    "mfa_verify": page(**dict.fromkeys(PERSONAS, TO_HOME)),
+    "mfa_settings": page(**dict.fromkeys(PERSONAS, OK)),
+    "mfa_enrol": page(**dict.fromkeys(PERSONAS, OK)),
+    "mfa_backup_codes": page(**dict.fromkeys(PERSONAS, OK)),
+    # Optional for clients only; for everyone else it is required and cannot be turned off.
+    "mfa_disable": Post(page(client_a=TO_TWO_STEP_SETTINGS, client_b=TO_TWO_STEP_SETTINGS)),
 }
 
 

@@ -323,6 +323,36 @@ ENDPOINTS: list[Endpoint] = [
         text_fields=frozenset({"email", "display_name"}),
         examples=40,
     ),
+    # --- Two-step sign-in: the code step and its settings ---------------------------------
+    # The fuzz's clinicians are past the code step and its clients have not turned it on,
+    # so no code is checked here; tests/mfa/ send codes on the real path.
+    Endpoint(
+        "mfa_verify",
+        users="client_a therapist_a admin",
+        form=lambda w, t: {"code": ["123456"], "next": ["/"]},
+        text_fields=frozenset({"code", "next"}),
+        examples=40,
+    ),
+    Endpoint("mfa_verify", method="GET", form=lambda w, t: {"next": ["/"]}, examples=25),
+    Endpoint("mfa_settings", method="GET", users="client_a therapist_a", examples=20),
+    Endpoint(
+        "mfa_enrol",
+        users="client_a therapist_a",
+        form=lambda w, t: {"code": ["123456"], "next": ["/"]},
+        text_fields=frozenset({"code", "next"}),
+        examples=40,
+    ),
+    Endpoint("mfa_enrol", method="GET", users="client_a admin", examples=20),
+    # Anyone with an app may replace their own backup codes.
+    Endpoint(
+        "mfa_backup_codes",
+        writers=may(**{"": "therapist_a therapist_b supervisor_a supervisor_b admin superadmin"}),
+        form=lambda w, t: {"next": ["/"]},
+        examples=40,
+    ),
+    Endpoint("mfa_backup_codes", method="GET", users="therapist_a", examples=20),
+    # Only a client may turn it off, and the fuzz's clients have it off already.
+    Endpoint("mfa_disable", users="client_a therapist_a", examples=30),
     # --- Pages whose only input is the path, the query string and the htmx headers -------
     Endpoint("home", method="GET", users="client_a therapist_a supervisor_a admin", examples=40),
     Endpoint(

@@ -24,6 +24,8 @@ from urllib.parse import quote_from_bytes, quote_plus
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -350,6 +352,16 @@ def state() -> dict[Key, list[tuple[Any, ...]]]:
             "revoked_at",
             "user_id",
         ),
+        scope="user",
+    )
+    add(
+        "authenticator",
+        TOTPDevice.objects.order_by("pk").values_list("user_id", "pk", "key", "confirmed"),
+        scope="user",
+    )
+    add(
+        "backup_code",
+        StaticToken.objects.order_by("pk").values_list("device__user_id", "pk", "token"),
         scope="user",
     )
     add("alerts", AlertSettings.objects.values_list("pk", *_alert_fields()), scope="settings")

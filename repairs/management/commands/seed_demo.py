@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
@@ -52,6 +53,8 @@ from repairs.codes import (
 from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
 from repairs.services import check_ins_disagree
 from rupturelog.accounts.models import PSEUDONYM_ALPHABET, Role, Supervision, User
+from rupturelog.mfa.demo import demo_secret, enrol_demo_staff
+from rupturelog.mfa.services import secret_for_typing
 from sessions.models import Case, CheckIn, RespondentRole, SessionFormat, TherapySession
 
 # --- What other code (README, tests) may rely on ----------------------------------------
@@ -1945,6 +1948,7 @@ class Command(BaseCommand):
             raise CommandError("--ruptures must be zero or more.")
         if if_empty and User.objects.exists():
             if demo_exists():
+                self._enrol_demo_staff()
                 self._print_logins()
             else:
                 self.stdout.write("The database already has data; the demo practice was not added.")
@@ -1963,9 +1967,25 @@ class Command(BaseCommand):
                 )
         if ruptures:
             _BulkPractice(password_hash, self.stdout.write).grow_to(ruptures)
+        self._enrol_demo_staff()
         self._print_logins()
+
+    def _enrol_demo_staff(self) -> None:
+        # Under DEBUG only: the demo's clinicians get an authenticator app with a fixed,
+        # public key, so a newcomer can pass two-step sign-in (rupturelog/mfa/demo.py).
+        if settings.DEBUG:
+            enrol_demo_staff(DEMO_DOMAIN)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, email in DEMO_LOGINS.items():
             self.stdout.write(f"  {role:<12} {email}")
+        if settings.DEBUG:
+            self.stdout.write(
+                "\nClinicians and the administrator also need a two-step code. Add the key to "
+                "an authenticator app\n(time-based, 6 digits), or print the current code with "
+                "`python manage.py demo_code EMAIL`:"
+            )
+            for role, email in DEMO_LOGINS.items():
+                if role != "client":
+                    self.stdout.write(f"  {role:<12} {secret_for_typing(demo_secret(email))}")
