@@ -77,6 +77,10 @@ def record_before_change(model: type[models.Model], pks: Iterable[int]) -> None:
     )
     if missing := pks - known:
         _write(model, model.objects.filter(pk__in=missing).values(*_columns(model)), "baseline")
+    if model is Rupture and missing:
+        # Their codes too, or the first code change would look like codes out of nowhere.
+        codes = RuptureCode.objects.filter(rupture_id__in=missing)
+        record_before_change(RuptureCode, codes.values_list("pk", flat=True))
 
 
 def record_delete(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:

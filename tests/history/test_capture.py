@@ -204,11 +204,21 @@ def test_on_sqlite_the_first_edit_of_a_row_written_elsewhere_keeps_the_version_i
         author_role="therapist",
         account="Seeded text.",
     )
-    services.rupture_update(rupture, expected_version=1, data=data(rupture, account="Edited."))
+    RuptureCode.objects.create(rupture=rupture, kind=CodeKind.MARKER, code="denial")
+    services.rupture_update(
+        rupture,
+        expected_version=1,
+        data=data(rupture, account="Edited.", markers=["denial", "minimal_response"]),
+    )
     kept = history.event_model(Rupture).objects.filter(pgh_obj_id=rupture.pk).order_by("pgh_id")
     assert list(kept.values_list("pgh_label", "account")) == [
         ("baseline", "Seeded text."),
         ("update", "Edited."),
+    ]
+    # The code it already had is kept as it stood too, so the change reads as one added.
+    edit = history.item_history(rupture, cast.therapist_a).versions[-1]
+    assert [(c.label, c.old, c.new) for c in edit.changes if c.label == "Markers"] == [
+        ("Markers", "Denies a reaction", "Denies a reaction, Minimal answers")
     ]
 
 

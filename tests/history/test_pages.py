@@ -85,7 +85,7 @@ def test_the_therapist_never_sees_the_versions_of_a_client_draft(
     assert DRAFT_TEXT in own and SHARED_TEXT in own  # the author sees every version
     seen = history_text(therapist, flag)
     assert DRAFT_TEXT not in seen
-    assert "Edited before it was shared: 2 versions not shown." in seen
+    assert "Before it was shared: 2 private versions, not shown." in seen
     assert "Shared it with the care team" in seen and SHARED_TEXT in seen
     assert "Versions from before it was shared are private to its author" in seen
 
@@ -105,7 +105,7 @@ def test_a_therapists_private_entry_shows_the_client_only_what_was_shared(
     seen = history_text(client, entry)
     assert secret not in seen
     assert "What I want to share." in seen
-    assert "Edited before it was shared: 1 version not shown." in seen
+    assert "Before it was shared: 1 private version, not shown." in seen
     # Clients do not see the therapist's classification, here either.
     assert "Markers" not in seen and "Family" not in seen
 
