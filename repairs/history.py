@@ -22,7 +22,7 @@ from django.db import models
 
 from repairs.codes import CODES_BY_KIND, CodeKind, Visibility
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
-from rupturelog.history import current_change, triggers_record_history
+from rupturelog.history import Change, current_change, triggers_record_history
 from sessions.models import CheckIn, TherapySession
 
 TRACKED: tuple[type[models.Model], ...] = (Rupture, RepairStep, Note, RuptureCode, CheckIn)
@@ -37,8 +37,13 @@ def _columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def _write(model: type[models.Model], rows: Iterable[dict[str, Any]], label: str) -> None:
-    change = current_change()
+def _write(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    label: str,
+    change: Change | None = None,
+) -> None:
+    change = change or current_change()
     events = event_model(model)
     events.objects.bulk_create(
         [
@@ -66,21 +71,30 @@ def record(model: type[models.Model], pks: Iterable[int], label: str) -> None:
         _write(model, model.objects.filter(pk__in=pks).values(*_columns(model)), label)
 
 
-def record_before_change(model: type[models.Model], pks: Iterable[int]) -> None:
+def record_before_change(
+    model: type[models.Model], pks: Iterable[int], baseline: Change | None = None
+) -> None:
     """Before an update or delete on SQLite: keep the version about to be replaced when the
-    row has no history yet (it was written outside the service path, e.g. by seed_demo)."""
+    row has no history yet (it was written outside the service path, e.g. by seed_demo).
+
+    The kept version is a change of its own (its own change id, no author), not part of the
+    change about to be made.
+    """
     if triggers_record_history():
         return
     pks = set(pks)
     known = set(
         event_model(model).objects.filter(pgh_obj_id__in=pks).values_list("pgh_obj_id", flat=True)
     )
-    if missing := pks - known:
-        _write(model, model.objects.filter(pk__in=missing).values(*_columns(model)), "baseline")
-    if model is Rupture and missing:
+    if not (missing := pks - known):
+        return
+    baseline = baseline or Change()
+    rows = model.objects.filter(pk__in=missing).values(*_columns(model))
+    _write(model, rows, "baseline", baseline)
+    if model is Rupture:
         # Their codes too, or the first code change would look like codes out of nowhere.
-        codes = RuptureCode.objects.filter(rupture_id__in=missing)
-        record_before_change(RuptureCode, codes.values_list("pk", flat=True))
+        codes = RuptureCode.objects.filter(rupture_id__in=missing).values_list("pk", flat=True)
+        record_before_change(RuptureCode, codes, baseline)
 
 
 def record_delete(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:

@@ -293,6 +293,10 @@ CRISIS_TEXT = os.environ.get(
 # suite, which flushes tables between tests and checks the triggers on their own.
 AUDIT_LOG_TRIGGERS = env_bool("AUDIT_LOG_TRIGGERS", default=True)
 
+# Version history (rupturelog/history.py): stamp each event with the time of its statement,
+# not of its transaction, so the changes inside one transaction keep their order.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
 # How often open pages ask "anything new?" (seconds). Browser tests shorten it.
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15, minimum=1)
 
