@@ -131,6 +131,25 @@ def test_every_service_write_leaves_exactly_its_history_events(cast: Cast, name:
     assert {m: after[m] - before[m] for m in after if after[m] != before[m]} == added
 
 
+def test_sharing_a_draft_and_linking_two_reports_are_each_kept(cast: Cast) -> None:
+    draft = factories.make_rupture(cast.session_a, cast.client_a, visibility=Visibility.PRIVATE)
+    entry = factories.make_rupture(cast.session_a, cast.therapist_a)
+
+    services.rupture_share(draft, expected_version=1)
+    services.rupture_link(draft, entry)
+
+    kept = history.event_model(Rupture).objects.order_by("pgh_id")
+    assert list(kept.filter(pgh_obj_id=draft.pk).values_list("visibility", "counterpart_id")) == [
+        ("private", None),
+        ("shared", None),
+        ("shared", entry.pk),
+    ]
+    assert list(kept.filter(pgh_obj_id=entry.pk).values_list("pgh_label", "counterpart_id")) == [
+        ("insert", None),
+        ("update", draft.pk),
+    ]
+
+
 def test_edits_to_steps_and_notes_and_their_withdrawal_are_each_one_event(cast: Cast) -> None:
     rupture = factories.make_rupture(cast.session_a, cast.therapist_a)
     step = factories.make_step(rupture, cast.therapist_a)
