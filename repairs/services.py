@@ -83,7 +83,7 @@ def _set_codes(rupture: Rupture, codes: dict[str, list[str]]) -> None:
         existing = set(rupture.codes.filter(kind=kind).values_list("code", flat=True))
         wanted = set(values)
         # Rows are clinical data too, so codes that no longer apply are removed only here,
-        # through the one editing path; the history issue records the earlier version.
+        # through the one editing path; the version history keeps each removed code.
         history.delete_codes(rupture.codes.filter(kind=kind, code__in=existing - wanted))
         added = sorted(wanted - existing)
         created = RuptureCode.objects.bulk_create(
