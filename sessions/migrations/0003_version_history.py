@@ -9,59 +9,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('therapy_sessions', '0002_case_revision'),
+        ("therapy_sessions", "0002_case_revision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckInEvent',
+            name="CheckInEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('respondent_role', models.CharField(choices=[('client', 'Client'), ('therapist', 'Therapist')], max_length=16)),
-                ('tension', models.BooleanField(verbose_name='there was tension or a misunderstanding')),
-                ('intensity', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('resolution', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.CharField(blank=True, max_length=280)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                (
+                    "respondent_role",
+                    models.CharField(
+                        choices=[("client", "Client"), ("therapist", "Therapist")], max_length=16
+                    ),
+                ),
+                (
+                    "tension",
+                    models.BooleanField(verbose_name="there was tension or a misunderstanding"),
+                ),
+                ("intensity", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("resolution", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.CharField(blank=True, max_length=280)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='checkin',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "therapy_sessions_checkinevent" ("comment", "created_at", "id", "intensity", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolution", "respondent_id", "respondent_role", "tension", "therapy_session_id", "updated_at") VALUES (NEW."comment", NEW."created_at", NEW."id", NEW."intensity", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', NEW."id", NEW."resolution", NEW."respondent_id", NEW."respondent_role", NEW."tension", NEW."therapy_session_id", NEW."updated_at"); RETURN NULL;', hash='4b8acb39b373670a48667e32da05a3f50a84fa9e', operation='INSERT', pgid='pgtrigger_insert_insert_fe42d', table='therapy_sessions_checkin', when='AFTER')),
+            model_name="checkin",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "therapy_sessions_checkinevent" ("comment", "created_at", "id", "intensity", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolution", "respondent_id", "respondent_role", "tension", "therapy_session_id", "updated_at") VALUES (NEW."comment", NEW."created_at", NEW."id", NEW."intensity", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', NEW."id", NEW."resolution", NEW."respondent_id", NEW."respondent_role", NEW."tension", NEW."therapy_session_id", NEW."updated_at"); RETURN NULL;',
+                    hash="4b8acb39b373670a48667e32da05a3f50a84fa9e",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_fe42d",
+                    table="therapy_sessions_checkin",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='checkin',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "therapy_sessions_checkinevent" ("comment", "created_at", "id", "intensity", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolution", "respondent_id", "respondent_role", "tension", "therapy_session_id", "updated_at") VALUES (NEW."comment", NEW."created_at", NEW."id", NEW."intensity", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'update\', NEW."id", NEW."resolution", NEW."respondent_id", NEW."respondent_role", NEW."tension", NEW."therapy_session_id", NEW."updated_at"); RETURN NULL;', hash='4f3de3d32a11d1c72f5fe7a356d05dda196f8e4b', operation='UPDATE', pgid='pgtrigger_update_update_6018c', table='therapy_sessions_checkin', when='AFTER')),
+            model_name="checkin",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "therapy_sessions_checkinevent" ("comment", "created_at", "id", "intensity", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolution", "respondent_id", "respondent_role", "tension", "therapy_session_id", "updated_at") VALUES (NEW."comment", NEW."created_at", NEW."id", NEW."intensity", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'update\', NEW."id", NEW."resolution", NEW."respondent_id", NEW."respondent_role", NEW."tension", NEW."therapy_session_id", NEW."updated_at"); RETURN NULL;',
+                    hash="4f3de3d32a11d1c72f5fe7a356d05dda196f8e4b",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_6018c",
+                    table="therapy_sessions_checkin",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='checkinevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='therapy_sessions.checkin'),
+            model_name="checkinevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="therapy_sessions.checkin",
+            ),
         ),
         migrations.AddField(
-            model_name='checkinevent',
-            name='respondent',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="checkinevent",
+            name="respondent",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='checkinevent',
-            name='therapy_session',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='therapy_sessions.therapysession'),
+            model_name="checkinevent",
+            name="therapy_session",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="therapy_sessions.therapysession",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='checkinevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='9e8f9eda958c015161c45356de70edd1a45f8ca1', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6e6b4', table='therapy_sessions_checkinevent', when='BEFORE')),
+            model_name="checkinevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="9e8f9eda958c015161c45356de70edd1a45f8ca1",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_6e6b4",
+                    table="therapy_sessions_checkinevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
