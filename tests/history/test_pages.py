@@ -202,6 +202,9 @@ def test_a_supervisor_opens_the_history_of_their_own_note_only(cast: Cast) -> No
         cast.client_for("client_a").get(reverse("note_history", args=[note.pk])).status_code == 404
     )
     assert supervisor.get(reverse("rupture_history", args=[entry.pk])).status_code == 404
+    # ...so their note's page does not lead there either.
+    own_page = supervisor.get(reverse("note_history", args=[note.pk])).content.decode()
+    assert reverse("rupture_history", args=[entry.pk]) not in own_page
 
 
 def test_opening_a_history_is_logged_as_a_view_of_that_object(
