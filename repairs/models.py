@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -27,6 +28,7 @@ from repairs.codes import (
     Strategy,
     Visibility,
 )
+from rupturelog.history import track
 from sessions.models import Case, RespondentRole, TherapySession
 
 
@@ -51,6 +53,7 @@ class ClinicalItem(models.Model):
         return self.withdrawn_at is not None
 
 
+@track()
 class Rupture(ClinicalItem):
     """One moment on a session's timeline, as one party (client or therapist) reported it."""
 
@@ -169,6 +172,9 @@ def _code_is_valid_for_kind() -> Q:
     return condition
 
 
+# Codes are rows of their own, so their history is too: an insert or delete of a code is an
+# event, grouped on the history page with the rupture update it came with.
+@track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class RuptureCode(models.Model):
     """One marker, cause or feeling word on a rupture.
 
@@ -196,6 +202,7 @@ class RuptureCode(models.Model):
         return CODES_BY_KIND[self.kind](self.code).label
 
 
+@track()
 class RepairStep(ClinicalItem):
     """One step in mending a rupture; it may happen in a later session of the same case."""
 
@@ -236,6 +243,7 @@ class RepairStep(ClinicalItem):
         return f"Step {self.position}: {self.get_strategy_display()}"
 
 
+@track()
 class Note(ClinicalItem):
     """A message in a rupture's thread.
 

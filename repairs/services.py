@@ -19,6 +19,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
+from repairs import history
 from repairs.codes import (
     AuthorRole,
     CodeKind,
@@ -30,6 +31,7 @@ from repairs.codes import (
 from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.models import Role, User
 from rupturelog.audit.middleware import note_change
+from rupturelog.history import change
 from sessions.models import Case, CheckIn, RespondentRole, TherapySession
 
 log = logging.getLogger(__name__)
@@ -56,12 +58,23 @@ def _save_versioned(item: Any, expected_version: int, fields: list[str]) -> None
     """
     model = type(item)
     values = {name: getattr(item, name) for name in fields}
+    history.record_before_change(model, [item.pk])
     updated = model.objects.filter(
         pk=item.pk, version=expected_version, withdrawn_at__isnull=True
     ).update(**values, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
         raise EditConflict(model.objects.get(pk=item.pk))
+    history.record(model, [item.pk], "update")
     item.version = expected_version + 1
+
+
+def _update_ruptures(pks: list[int], **values: Any) -> int:
+    """A plain UPDATE of ruptures that is not an edit (links, the client's view), kept in
+    the history like any other change."""
+    history.record_before_change(Rupture, pks)
+    updated = Rupture.objects.filter(pk__in=pks).update(**values)
+    history.record(Rupture, pks, "update")
+    return updated
 
 
 def _set_codes(rupture: Rupture, codes: dict[str, list[str]]) -> None:
@@ -70,12 +83,13 @@ def _set_codes(rupture: Rupture, codes: dict[str, list[str]]) -> None:
         existing = set(rupture.codes.filter(kind=kind).values_list("code", flat=True))
         wanted = set(values)
         # Rows are clinical data too, so codes that no longer apply are removed only here,
-        # through the one editing path; the history issue records the earlier version.
-        rupture.codes.filter(kind=kind, code__in=existing - wanted).delete()
+        # through the one editing path; the version history keeps each removed code.
+        history.delete_codes(rupture.codes.filter(kind=kind, code__in=existing - wanted))
         added = sorted(wanted - existing)
-        RuptureCode.objects.bulk_create(
+        created = RuptureCode.objects.bulk_create(
             [RuptureCode(rupture=rupture, kind=kind, code=code) for code in added]
         )
+        history.record(RuptureCode, [code.pk for code in created], "insert")
 
 
 def _notify(recipient: User, kind: str, rupture: Rupture | None, therapy_session: TherapySession):
@@ -143,6 +157,7 @@ class RuptureData:
 RUPTURE_FIELDS = ["minute", "account", "intensity", "recognised", "family", "visibility"]
 
 
+@change()
 @transaction.atomic
 def rupture_create(
     *,
@@ -164,6 +179,7 @@ def rupture_create(
     if rupture.visibility == Visibility.SHARED:
         rupture.shared_at = timezone.now()
     rupture.save()
+    history.record(Rupture, [rupture.pk], "insert")
     _set_codes(rupture, data.codes())
     if counterpart is not None:
         _link(rupture, counterpart)
@@ -174,6 +190,7 @@ def rupture_create(
     return rupture
 
 
+@change()
 @transaction.atomic
 def rupture_update(rupture: Rupture, *, expected_version: int, data: RuptureData) -> Rupture:
     was_shared = rupture.visibility == Visibility.SHARED
@@ -204,6 +221,7 @@ def _announce_shared(rupture: Rupture) -> None:
     _notify(_counterparty(case, rupture.author_role), kind, rupture, rupture.therapy_session)
 
 
+@change()
 @transaction.atomic
 def rupture_share(rupture: Rupture, *, expected_version: int) -> Rupture:
     """Share a private entry (a client's draft) with the care team."""
@@ -215,6 +233,7 @@ def rupture_share(rupture: Rupture, *, expected_version: int) -> Rupture:
     return rupture
 
 
+@change()
 @transaction.atomic
 def rupture_withdraw(rupture: Rupture, *, expected_version: int) -> None:
     """Hide the entry from every view; the row stays for the record."""
@@ -222,11 +241,12 @@ def rupture_withdraw(rupture: Rupture, *, expected_version: int) -> None:
     _save_versioned(rupture, expected_version, ["withdrawn_at"])
     # A withdrawn report no longer stands for the moment, so the pairing goes with it.
     if rupture.counterpart_id:
-        Rupture.objects.filter(pk=rupture.counterpart_id).update(counterpart=None)
-        Rupture.objects.filter(pk=rupture.pk).update(counterpart=None)
+        _update_ruptures([rupture.counterpart_id], counterpart=None)
+        _update_ruptures([rupture.pk], counterpart=None)
     _touch(rupture.case_id)
 
 
+@change()
 @transaction.atomic
 def rupture_set_status(
     rupture: Rupture, *, expected_version: int, status: str, agreement: str
@@ -238,10 +258,11 @@ def rupture_set_status(
     return rupture
 
 
+@change()
 @transaction.atomic
 def rupture_set_client_view(rupture: Rupture, *, client_view: str) -> Rupture:
     """The client's answer on a therapist's shared entry: did they see it the same way?"""
-    Rupture.objects.filter(pk=rupture.pk).update(client_view=client_view)
+    _update_ruptures([rupture.pk], client_view=client_view)
     rupture.client_view = client_view
     case = Case.objects.select_related("therapist").get(pk=rupture.case_id)
     _notify(case.therapist, InboxKind.CLIENT_VIEW, rupture, rupture.therapy_session)
@@ -250,11 +271,12 @@ def rupture_set_client_view(rupture: Rupture, *, client_view: str) -> Rupture:
 
 
 def _link(one: Rupture, other: Rupture) -> None:
-    Rupture.objects.filter(pk=one.pk).update(counterpart=other)
-    Rupture.objects.filter(pk=other.pk).update(counterpart=one)
+    _update_ruptures([one.pk], counterpart=other)
+    _update_ruptures([other.pk], counterpart=one)
     one.counterpart, other.counterpart = other, one
 
 
+@change()
 @transaction.atomic
 def rupture_link(flag: Rupture, own_entry: Rupture) -> None:
     """Join a client's flag and the therapist's entry as one moment seen from two sides."""
@@ -274,6 +296,7 @@ class RepairStepData:
 STEP_FIELDS = ["therapy_session", "initiated_by", "strategy", "description", "outcome"]
 
 
+@change()
 def repair_step_add(rupture: Rupture, *, author: User, data: RepairStepData) -> RepairStep:
     # Two people adding a step at the same moment race for the next position; the unique
     # constraint turns the loser's insert into an error, so take the next number and retry.
@@ -287,10 +310,13 @@ def repair_step_add(rupture: Rupture, *, author: User, data: RepairStepData) -> 
                     position=last + 1,
                     **{name: getattr(data, name) for name in STEP_FIELDS},
                 )
+                history.record(RepairStep, [step.pk], "insert")
                 if rupture.status == Status.OPEN:
-                    Rupture.objects.filter(pk=rupture.pk, status=Status.OPEN).update(
+                    history.record_before_change(Rupture, [rupture.pk])
+                    if Rupture.objects.filter(pk=rupture.pk, status=Status.OPEN).update(
                         status=Status.REPAIRING, version=F("version") + 1
-                    )
+                    ):
+                        history.record(Rupture, [rupture.pk], "update")
                 _touch(rupture.case_id)
                 return step
         except IntegrityError:
@@ -298,6 +324,7 @@ def repair_step_add(rupture: Rupture, *, author: User, data: RepairStepData) -> 
     raise IntegrityError("Could not number the repair step; please try again.")
 
 
+@change()
 @transaction.atomic
 def repair_step_update(step: RepairStep, *, expected_version: int, data: RepairStepData):
     for name in STEP_FIELDS:
@@ -307,6 +334,7 @@ def repair_step_update(step: RepairStep, *, expected_version: int, data: RepairS
     return step
 
 
+@change()
 @transaction.atomic
 def repair_step_withdraw(step: RepairStep, *, expected_version: int) -> None:
     step.withdrawn_at = timezone.now()
@@ -314,6 +342,7 @@ def repair_step_withdraw(step: RepairStep, *, expected_version: int) -> None:
     _touch(step.rupture.case_id)
 
 
+@change()
 @transaction.atomic
 def note_add(rupture: Rupture, *, author: User, body: str, visibility: str) -> Note:
     role = {
@@ -324,6 +353,7 @@ def note_add(rupture: Rupture, *, author: User, body: str, visibility: str) -> N
     note = Note.objects.create(
         rupture=rupture, author=author, author_role=role, body=body, visibility=visibility
     )
+    history.record(Note, [note.pk], "insert")
     if visibility == Visibility.SHARED and role != AuthorRole.SUPERVISOR:
         case = Case.objects.select_related("client", "therapist").get(pk=rupture.case_id)
         _notify(_counterparty(case, role), InboxKind.REPLY, rupture, rupture.therapy_session)
@@ -331,6 +361,7 @@ def note_add(rupture: Rupture, *, author: User, body: str, visibility: str) -> N
     return note
 
 
+@change()
 @transaction.atomic
 def note_update(note: Note, *, expected_version: int, body: str) -> Note:
     note.body = body
@@ -339,6 +370,7 @@ def note_update(note: Note, *, expected_version: int, body: str) -> Note:
     return note
 
 
+@change()
 @transaction.atomic
 def note_withdraw(note: Note, *, expected_version: int) -> None:
     note.withdrawn_at = timezone.now()
@@ -355,6 +387,7 @@ def check_ins_disagree(client: CheckIn, therapist: CheckIn) -> bool:
     return False
 
 
+@change()
 @transaction.atomic
 def check_in_save(
     therapy_session: TherapySession,
@@ -375,6 +408,7 @@ def check_in_save(
         resolution=resolution if tension else None,
         comment=comment,
     )
+    history.record(CheckIn, [check_in.pk], "insert")
     other = CheckIn.objects.filter(therapy_session=therapy_session).exclude(pk=check_in.pk).first()
     if other is not None:
         pair = (check_in, other) if role == RespondentRole.CLIENT else (other, check_in)

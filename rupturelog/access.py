@@ -286,3 +286,51 @@ def inbox_for(user: AnyUser) -> QuerySet[InboxItem]:
         .filter(_case_q(user, "case__"))
         .select_related("therapy_session", "case__client")
     )
+
+
+# --- Whose version history a user may open ----------------------------------------------
+# The history keeps withdrawn items, so these scopes include them. The item's author and the
+# case's therapist may open it; a client, the history of what they wrote or what was shared
+# with them. Never a client's draft that was never shared (nor a therapist's private entry
+# for the client); supervisors only their own notes. Versions from while an item was
+# private are then hidden from everyone but its author (repairs/history.py).
+
+
+def _history_rupture_q(user: AnyUser, prefix: str = "") -> Q:
+    if _clinical_role(user) not in (Role.CLIENT, Role.THERAPIST):
+        return NOTHING
+    p = prefix
+    ever_shared = Q(**{f"{p}visibility": Visibility.SHARED}) | Q(**{f"{p}shared_at__isnull": False})
+    return _case_q(user, f"{p}case__") & (Q(**{f"{p}author": user}) | ever_shared)
+
+
+def rupture_histories_for(user: AnyUser) -> QuerySet[Rupture]:
+    """Ruptures whose history the user may open, withdrawn ones included."""
+    return Rupture.objects.filter(_history_rupture_q(user)).select_related(
+        "therapy_session", "case"
+    )
+
+
+def repair_step_histories_for(user: AnyUser) -> QuerySet[RepairStep]:
+    """Repair steps (withdrawn included) of ruptures whose history the user may open."""
+    return RepairStep.objects.filter(_history_rupture_q(user, "rupture__")).select_related(
+        "rupture__therapy_session", "therapy_session"
+    )
+
+
+def note_histories_for(user: AnyUser) -> QuerySet[Note]:
+    """Notes (withdrawn included) whose history the user may open."""
+    role = _clinical_role(user)
+    own = Q(author=user)
+    shared = Q(visibility=Visibility.SHARED)
+    if role == Role.CLIENT:
+        scope = _history_rupture_q(user, "rupture__") & ~Q(author_role=AuthorRole.SUPERVISOR)
+        scope &= own | shared
+    elif role == Role.THERAPIST:
+        scope = _history_rupture_q(user, "rupture__")
+        scope &= own | shared | Q(author_role=AuthorRole.SUPERVISOR)
+    elif role == Role.SUPERVISOR:
+        scope = own & _case_q(user, "rupture__case__")
+    else:
+        scope = NOTHING
+    return Note.objects.filter(scope).select_related("rupture__therapy_session", "author")

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "pghistory",
     "rupturelog.accounts",
     "rupturelog.audit",
     "rupturelog.mfa",
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     # Before the access log: a request refused for want of the code step reaches no view.
     "rupturelog.mfa.middleware.TwoStepMiddleware",
     "rupturelog.audit.middleware.AccessLogMiddleware",
+    "rupturelog.history.HistoryMiddleware",
     "rupturelog.security.SessionLimitsMiddleware",
     "rupturelog.security.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -285,6 +288,8 @@ AXES_USERNAME_CALLABLE = "rupturelog.accounts.lockout.login_username"
 # REMOTE_ADDR, or the proxy's X-Forwarded-For entry behind BEHIND_TLS_PROXY.
 AXES_CLIENT_IP_CALLABLE = "rupturelog.accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "rupturelog.accounts.lockout.lockout_response"
+# Its start-up banner is noise in every manage.py command and log stream.
+AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -330,6 +335,10 @@ CRISIS_TEXT = os.environ.get(
 # Database triggers that make the access log append-only. On everywhere but the test
 # suite, which flushes tables between tests and checks the triggers on their own.
 AUDIT_LOG_TRIGGERS = env_bool("AUDIT_LOG_TRIGGERS", default=True)
+
+# Version history (rupturelog/history.py): stamp each event with the time of its statement,
+# not of its transaction, so the changes inside one transaction keep their order.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 # How often open pages ask "anything new?" (seconds). Browser tests shorten it.
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15, minimum=1)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from repairs import actions, inbox, reveal, review_views
+from repairs import actions, history_views, inbox, reveal, review_views
 from repairs import views as repair_views
 from rupturelog import health, views
 from rupturelog.accounts import views as account_views
@@ -86,6 +86,11 @@ urlpatterns = [
     path("ruptures/<int:rupture_id>/my-view/", actions.rupture_client_view, name="client_view"),
     path("ruptures/<int:rupture_id>/steps/new/", actions.repair_step_new, name="step_new"),
     path("ruptures/<int:rupture_id>/notes/new/", actions.note_new, name="note_new"),
+    path(
+        "ruptures/<int:rupture_id>/history/", history_views.rupture_history, name="rupture_history"
+    ),
+    path("steps/<int:step_id>/history/", history_views.step_history, name="step_history"),
+    path("notes/<int:note_id>/history/", history_views.note_history, name="note_history"),
     path("steps/<int:step_id>/edit/", actions.repair_step_edit, name="step_edit"),
     path("steps/<int:step_id>/withdraw/", actions.repair_step_withdraw, name="step_withdraw"),
     path("notes/<int:note_id>/edit/", actions.note_edit, name="note_edit"),

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from rupturelog.history import track
+
 
 class Case(models.Model):
     """One course of therapy between one client and one therapist."""
@@ -106,6 +108,7 @@ class RespondentRole(models.TextChoices):
 RATING_1_5 = Q(intensity__isnull=True) | Q(intensity__gte=1, intensity__lte=5)
 
 
+@track()
 class CheckIn(models.Model):
     """A short questionnaire after a session, answered separately by client and therapist.
 

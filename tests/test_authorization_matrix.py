@@ -248,6 +248,12 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "mfa_backup_codes": page(**dict.fromkeys(PERSONAS, OK)),
     # Optional for clients only; for everyone else it is required and cannot be turned off.
     "mfa_disable": Post(page(client_a=TO_TWO_STEP_SETTINGS, client_b=TO_TWO_STEP_SETTINGS)),
+    # Version history: the author and the case's therapist; a client, of what they wrote or
+    # what was shared with them (here the therapist's shared entry, step and note).
+    # Supervisors only of their own notes, so not of these.
+    "rupture_history": CLIENT_AND_THERAPIST,
+    "step_history": CLIENT_AND_THERAPIST,
+    "note_history": CLIENT_AND_THERAPIST,
 }
 
 
@@ -472,7 +478,7 @@ CARE_TEAM_A = frozenset({"client_a", "therapist_a", "supervisor_a"})
 CLINICIANS_A = frozenset({"therapist_a", "supervisor_a"})
 CARE_TEAM_B = frozenset({"client_b", "therapist_b", "supervisor_b"})
 ONLY_CLIENT_A = frozenset({"client_a"})
-NOBODY = frozenset()
+CLIENT_AND_THERAPIST_A = frozenset({"client_a", "therapist_a"})
 
 # Marker → the personas who must see it. Exactly those: a marker that is missing where it
 # is allowed means the pages stopped showing it, and the check would prove nothing.
@@ -495,11 +501,13 @@ LEAK_RULES: dict[str, frozenset[str]] = {
     "ZZ-CLIENT-DRAFT-7731": ONLY_CLIENT_A,
     "ZZ-NOTE-ON-DRAFT-7731": ONLY_CLIENT_A,
     "ZZ-CLIENT-PRIVATE-NOTE-7731": ONLY_CLIENT_A,
-    # Withdrawn items, and everything hanging off a withdrawn rupture: nobody.
-    "ZZ-WITHDRAWN-ENTRY-0000": NOBODY,
-    "ZZ-WITHDRAWN-NOTE-0000": NOBODY,
-    "ZZ-WITHDRAWN-STEP-0000": NOBODY,
-    "ZZ-NOTE-ON-WITHDRAWN-0000": NOBODY,
+    # Withdrawn items, and everything hanging off a withdrawn rupture: off every timeline,
+    # but they stay in the version history, which their author and the case's therapist
+    # (and the client, for what was shared with them) may open. Never the supervisor.
+    "ZZ-WITHDRAWN-ENTRY-0000": CLIENT_AND_THERAPIST_A,
+    "ZZ-WITHDRAWN-NOTE-0000": CLIENT_AND_THERAPIST_A,
+    "ZZ-WITHDRAWN-STEP-0000": CLIENT_AND_THERAPIST_A,
+    "ZZ-NOTE-ON-WITHDRAWN-0000": CLIENT_AND_THERAPIST_A,
     # Other cases.
     "ZZ-CASE-B-ENTRY-2001": CARE_TEAM_B,
     "ZZ-INACTIVE-CLIENT-FLAG-3001": CLINICIANS_A,

@@ -7,9 +7,10 @@ with that version at once. Exactly one save may be accepted; every other writer 
 the round the row holds the winner's text at exactly one version higher. No save is answered
 with success and then lost, and none is refused yet written.
 
-There is no version-history table yet, so "every accepted write is kept" is checked against
-the row itself after each round, plus the two traces a write leaves today: the case revision
-and the access log's "change" event.
+"Every accepted write is kept" is checked against the row itself after each round, against
+the version history (PostgreSQL's triggers write it: every accepted save is there exactly
+once, at its version, and no refused save is there at all), and against the other traces a
+write leaves: the case revision and the access log's "change" event.
 
 Only PostgreSQL runs the writers in parallel; SQLite serialises writers on one file lock, so
 there the test is skipped.
@@ -29,7 +30,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from repairs import services
+from repairs import history, services
 from repairs.models import Note, RepairStep, Rupture
 from repairs.services import EditConflict, RuptureData
 from rupturelog.audit.models import AccessEvent, Action
@@ -267,8 +268,12 @@ class Scenario:
     payload: Callable[[World, int, int, str], dict[str, Any]]  # world, writer, version, text
     field: str  # the textarea that holds the writer's text
     saved: Callable[[Any], tuple[str, int]]  # the stored value and version of the target
+    history_fields: tuple[str, ...]  # the fields `saved` joins, as the history stores them
     expected: Callable[[Attempt], str] = lambda attempt: attempt.text
     rounds: int = ROUNDS
+
+    def model(self, world: World) -> type:
+        return type(self.target(world))
 
 
 def _rupture_saved(pk: int) -> tuple[str, int]:
@@ -294,6 +299,7 @@ SCENARIOS = [
         payload=lambda w, writer, version, words: entry_data(version=str(version), account=words),
         field="account",
         saved=_rupture_saved,
+        history_fields=("account",),
     ),
     Scenario(
         label="client edits their note",
@@ -303,6 +309,7 @@ SCENARIOS = [
         payload=lambda w, writer, version, words: {"body": words, "version": str(version)},
         field="body",
         saved=lambda pk: Note.objects.values_list("body", "version").get(pk=pk),
+        history_fields=("body",),
     ),
     Scenario(
         # The whole form is one write: the winner's status *and* agreement, never a mix.
@@ -317,6 +324,7 @@ SCENARIOS = [
         },
         field="agreement",
         saved=_status_saved,
+        history_fields=("status", "agreement"),
         expected=lambda attempt: f"{STATUSES[attempt.writer % len(STATUSES)]} / {attempt.text}",
     ),
     Scenario(
@@ -329,6 +337,7 @@ SCENARIOS = [
         ),
         field="account",
         saved=_rupture_saved,
+        history_fields=("account",),
         rounds=10,
     ),
     Scenario(
@@ -341,6 +350,7 @@ SCENARIOS = [
         ),
         field="description",
         saved=lambda pk: RepairStep.objects.values_list("description", "version").get(pk=pk),
+        history_fields=("description",),
         rounds=10,
     ),
 ]
@@ -377,6 +387,49 @@ class BrowserWriter:
         return Answer(f"HTTP {response.status_code}", body[:200], None)
 
 
+def _last_event(model: type) -> int:
+    return (
+        history.event_model(model)
+        .objects.order_by("-pgh_id")
+        .values_list("pgh_id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def check_history(
+    result: Race,
+    model: type,
+    pk: int,
+    fields: tuple[str, ...],
+    since: int,
+    expected: Callable[[Attempt], str] = lambda attempt: attempt.text,
+) -> None:
+    """The version history since event `since` holds every accepted save exactly once, at
+    the version it was accepted as, in order, and nothing any refused save sent."""
+    kept = [
+        (" / ".join(str(row[f]) for f in fields), row["version"], row["pgh_label"])
+        for row in history.event_model(model)
+        .objects.filter(pgh_obj_id=pk, pgh_id__gt=since)
+        .order_by("pgh_id")
+        .values("pgh_label", "version", *fields)
+    ]
+    accepted = [
+        (expected(attempt), attempt.loaded + 1, "update")
+        for row in result.attempts
+        for attempt in row
+        if attempt.answer.outcome == "accepted"
+    ]
+    assert kept == accepted, "the history is not exactly the accepted saves, in order"
+    refused = {
+        attempt.text
+        for row in result.attempts
+        for attempt in row
+        if attempt.answer.outcome != "accepted"
+    }
+    assert not [value for value, _, _ in kept if any(text_ in value for text_ in refused)]
+
+
 def _revision(case: Case) -> int:
     return Case.objects.values_list("revision", flat=True).get(pk=case.pk)
 
@@ -393,6 +446,7 @@ def test_of_several_people_saving_the_same_form_at_once_exactly_one_wins_and_no_
     initial_version = scenario.saved(target.pk)[1]
     revision_before = _revision(world.cast.case_a)
     changes_before = _change_events(scenario.url_name, target.pk)
+    events_before = _last_event(scenario.model(world))
 
     result = race(
         lambda index: BrowserWriter(world, scenario, index),
@@ -406,6 +460,14 @@ def test_of_several_people_saving_the_same_form_at_once_exactly_one_wins_and_no_
     # Each accepted save, and no refused one, moved the case on and was logged as a change.
     assert _revision(world.cast.case_a) == revision_before + tally.accepted
     assert _change_events(scenario.url_name, target.pk) == changes_before + tally.accepted
+    check_history(
+        result,
+        scenario.model(world),
+        target.pk,
+        scenario.history_fields,
+        events_before,
+        scenario.expected,
+    )
 
 
 # --- Through the service function: the conditional UPDATE with nothing in front of it ------
@@ -445,6 +507,7 @@ def test_of_several_threads_calling_rupture_update_at_once_one_wins_and_the_rest
     pk = world.entry.pk
     initial_version = Rupture.objects.get(pk=pk).version
     revision_before = _revision(world.cast.case_a)
+    events_before = _last_event(Rupture)
 
     result = race(lambda index: ServiceWriter(pk), lambda: _rupture_saved(pk))
     tally = check(
@@ -456,3 +519,4 @@ def test_of_several_threads_calling_rupture_update_at_once_one_wins_and_the_rest
     )
 
     assert _revision(world.cast.case_a) == revision_before + tally.accepted
+    check_history(result, Rupture, pk, ("account",), events_before)

@@ -75,6 +75,8 @@ PAGES = [
     ("client-flag-a-moment", "client", PHONE, "/flag/"),
     ("client-home", "client", PHONE, "/"),
     ("therapist-home", "therapist", DESKTOP, "/"),
+    ("therapist-history", "therapist", DESKTOP, "history"),
+    ("client-history", "client", PHONE, "history"),
 ]
 
 
@@ -92,6 +94,10 @@ def test_a_page_has_no_serious_or_critical_axe_violations(
     page = open_as(getattr(furnished, who), viewport=viewport)
     if path == "timeline":
         path = f"/sessions/{furnished.therapy_session.pk}/"
+    elif path == "history":  # reached from the "History" link on the card
+        page.goto(f"/sessions/{furnished.therapy_session.pk}/")
+        page.locator(f"#rupture-{furnished.entry.pk}").get_by_role("link", name="History").click()
+        path = f"/ruptures/{furnished.entry.pk}/history/"
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 

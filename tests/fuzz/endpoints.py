@@ -376,6 +376,12 @@ ENDPOINTS: list[Endpoint] = [
         kind="rupture",
         examples=75,
     ),
+    # Version history: read-only, the path is the only input.
+    Endpoint(
+        "rupture_history", method="GET", users="client_a therapist_a", kind="rupture", examples=50
+    ),
+    Endpoint("step_history", method="GET", users="client_a therapist_a", kind="step", examples=30),
+    Endpoint("note_history", method="GET", users="client_a therapist_a", kind="note", examples=30),
     Endpoint(
         "session_changes",
         method="GET",

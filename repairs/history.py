@@ -1,0 +1,362 @@
+"""The version history of ruptures, repair steps, notes and check-ins: writing it where the
+database does not (SQLite), and reading it back as versions a person can follow.
+
+On PostgreSQL every event row is written by a trigger (rupturelog/history.py), so `record`
+does nothing there: writing them here too would double every version. On SQLite the
+service functions call `record` after each write, with the rows as stored.
+
+A rupture's codes (RuptureCode rows) have a history of their own (insert, delete); the
+page shows a code change inside the rupture version it was saved with: both carry the same
+change id (`pgh_context_id`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from repairs.codes import CODES_BY_KIND, CodeKind, Visibility
+from repairs.models import Note, RepairStep, Rupture, RuptureCode
+from rupturelog.history import Change, current_change, triggers_record_history
+from sessions.models import CheckIn, TherapySession
+
+TRACKED: tuple[type[models.Model], ...] = (Rupture, RepairStep, Note, RuptureCode, CheckIn)
+
+
+def event_model(model: type[models.Model]) -> type[models.Model]:
+    """The generated event model (RuptureEvent, ...) of a tracked model."""
+    return model._meta.apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+
+
+def _columns(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _write(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    label: str,
+    change: Change | None = None,
+) -> None:
+    change = change or current_change()
+    events = event_model(model)
+    events.objects.bulk_create(
+        [
+            events(
+                pgh_label=label,
+                pgh_obj_id=row["id"],
+                pgh_context=change.metadata or None,
+                pgh_context_id=change.id,
+                **row,
+            )
+            for row in rows
+        ]
+    )
+
+
+def record(model: type[models.Model], pks: Iterable[int], label: str) -> None:
+    """Snapshot rows `pks` of `model` as stored now, as a `label` ("insert", "update") event.
+
+    SQLite only: on PostgreSQL the triggers have already written the same rows.
+    """
+    if triggers_record_history():
+        return
+    pks = list(pks)
+    if pks:
+        _write(model, model.objects.filter(pk__in=pks).values(*_columns(model)), label)
+
+
+def record_before_change(
+    model: type[models.Model], pks: Iterable[int], baseline: Change | None = None
+) -> None:
+    """Before an update or delete on SQLite: keep the version about to be replaced when the
+    row has no history yet (it was written outside the service path, e.g. by seed_demo).
+
+    The kept version is a change of its own (its own change id, no author), not part of the
+    change about to be made.
+    """
+    if triggers_record_history():
+        return
+    pks = set(pks)
+    known = set(
+        event_model(model).objects.filter(pgh_obj_id__in=pks).values_list("pgh_obj_id", flat=True)
+    )
+    if not (missing := pks - known):
+        return
+    baseline = baseline or Change()
+    rows = model.objects.filter(pk__in=missing).values(*_columns(model))
+    _write(model, rows, "baseline", baseline)
+    if model is Rupture:
+        # Their codes too, or the first code change would look like codes out of nowhere.
+        codes = RuptureCode.objects.filter(rupture_id__in=missing).values_list("pk", flat=True)
+        record_before_change(RuptureCode, codes, baseline)
+
+
+def record_delete(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
+    """Rows about to be deleted (as `values()` of every column), kept as "delete" events."""
+    if not triggers_record_history():
+        _write(model, rows, "delete")
+
+
+def delete_codes(codes: models.QuerySet[RuptureCode]) -> None:
+    """Delete code rows, keeping each as a "delete" event on SQLite."""
+    if triggers_record_history():
+        codes.delete()
+        return
+    rows = list(codes.values(*_columns(RuptureCode)))
+    record_before_change(RuptureCode, [row["id"] for row in rows])
+    record_delete(RuptureCode, rows)
+    RuptureCode.objects.filter(pk__in=[row["id"] for row in rows]).delete()
+
+
+# --- Reading it back ----------------------------------------------------------------------
+
+NOT_SURE = "not sure when"
+EMPTY = "(empty)"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One field of an item as the history page shows it."""
+
+    name: str
+    label: str
+    long: bool = False  # free text: shown as a block, old and new one under the other
+    for_client: bool = True  # False: codes and classifications a client's card hides too
+
+
+RUPTURE_FIELDS = [
+    Shown("account", "What happened", long=True),
+    Shown("minute", "When in the session"),
+    Shown("recognised", "Recognised"),
+    Shown("family", "Family", for_client=False),
+    Shown("intensity", "Strength"),
+    Shown("markers", "Markers", for_client=False),
+    Shown("causes", "Causes", for_client=False),
+    Shown("feelings", "Feelings"),
+    Shown("status", "Status"),
+    Shown("agreement", "What we agreed", long=True),
+    Shown("visibility", "Who can see it"),
+    Shown("client_view", "Client's view"),
+    Shown("counterpart", "Linked with the other side's report"),
+    Shown("withdrawn_at", "Withdrawn"),
+]
+STEP_FIELDS = [
+    Shown("description", "What was done", long=True),
+    Shown("therapy_session", "Session"),
+    Shown("initiated_by", "Started by"),
+    Shown("strategy", "Strategy", for_client=False),
+    Shown("outcome", "How it landed"),
+    Shown("withdrawn_at", "Withdrawn"),
+]
+NOTE_FIELDS = [
+    Shown("body", "Note", long=True),
+    Shown("visibility", "Who can see it"),
+    Shown("withdrawn_at", "Withdrawn"),
+]
+FIELDS: dict[type[models.Model], list[Shown]] = {
+    Rupture: RUPTURE_FIELDS,
+    RepairStep: STEP_FIELDS,
+    Note: NOTE_FIELDS,
+}
+CODE_FIELDS = {CodeKind.MARKER: "markers", CodeKind.CAUSE: "causes", CodeKind.FEELING: "feelings"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    long: bool
+
+
+@dataclass
+class Version:
+    """One saved change: when, who, and what it changed (or, for the first version shown,
+    everything as it then stood)."""
+
+    at: datetime
+    who: str
+    summary: str
+    changes: list[FieldChange] = dataclass_field(default_factory=list)
+    snapshot: list[FieldChange] = dataclass_field(default_factory=list)
+    hidden: int = 0  # a placeholder for this many versions from while it was private
+
+
+@dataclass
+class History:
+    versions: list[Version]  # oldest first
+    hidden_before_shared: int
+    recorded: bool  # False: no event rows at all (written before history was kept)
+
+
+def _display(model: type[models.Model], name: str, value: Any, sessions: dict[int, int]) -> str:
+    if name in CODE_FIELDS.values():
+        kind = next(k for k, v in CODE_FIELDS.items() if v == name)
+        labels = [CODES_BY_KIND[kind](code).label for code in sorted(value)]
+        return ", ".join(labels) if labels else EMPTY
+    if name == "withdrawn_at":
+        return "yes" if value else "no"
+    if name == "counterpart":
+        return "yes" if value else "no"
+    if name == "minute":
+        return NOT_SURE if value is None else f"minute {value}"
+    if name == "intensity":
+        return EMPTY if value is None else f"{value} of 5"
+    if name == "therapy_session":
+        return f"session {sessions.get(value, '?')}"
+    if value in (None, ""):
+        return EMPTY
+    field = model._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _state(model: type[models.Model], event: Any, codes: dict[str, set[str]]) -> dict[str, Any]:
+    state = {}
+    for shown in FIELDS[model]:
+        if shown.name in CODE_FIELDS.values():
+            state[shown.name] = frozenset(codes.get(shown.name, set()))
+        else:
+            field = model._meta.get_field(shown.name)
+            state[shown.name] = getattr(event, field.attname)
+    return state
+
+
+def _summary(model: type[models.Model], label: str, before: dict | None, after: dict) -> str:
+    noun = {Rupture: "entry", RepairStep: "repair step", Note: "note"}[model]
+    if label == "baseline" and before is None:
+        return "As it stood when version history began"
+    if before is None:
+        return f"Wrote the {noun}"
+    if after["withdrawn_at"] and not before["withdrawn_at"]:
+        return f"Withdrew the {noun}"
+    if after.get("visibility") == Visibility.SHARED and before.get("visibility") != after.get(
+        "visibility"
+    ):
+        return "Shared it with the care team"
+    if before.get("status") != after.get("status"):
+        return "Changed the status"
+    return f"Edited the {noun}"
+
+
+def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
+    """Every recorded version of `item` the viewer may see, oldest first.
+
+    The item's author sees every version. Anyone else sees versions from when it was shared
+    onwards: earlier versions (a private draft) are counted, never shown. A client does not
+    see codes or classifications their card hides either. A fixed number of queries.
+    """
+    from rupturelog.accounts.models import User
+
+    model = type(item)
+    events = list(event_model(model).objects.filter(pgh_obj_id=item.pk).order_by("pgh_id"))
+    code_events: list[Any] = []
+    if model is Rupture:
+        code_events = list(
+            event_model(RuptureCode).objects.filter(rupture_id=item.pk).order_by("pgh_id")
+        )
+    user_ids = {e.pgh_context.get("user") for e in events + code_events if e.pgh_context}
+    user_ids.add(item.author_id)
+    names = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "display_name"))
+    sessions: dict[int, int] = {}
+    if model is RepairStep:
+        sessions = dict(
+            TherapySession.objects.filter(
+                pk__in={e.therapy_session_id for e in events}
+            ).values_list("pk", "number")
+        )
+
+    # One change = the rows one request or service call wrote (same change id); a row
+    # written with no change id (a raw UPDATE outside the app) is a change of its own.
+    groups: dict[Any, list[Any]] = {}
+    for event in sorted(events + code_events, key=lambda e: (e.pgh_created_at, e.pgh_id)):
+        groups.setdefault(event.pgh_context_id or ("row", type(event), event.pgh_id), []).append(
+            event
+        )
+
+    is_author = item.author_id == viewer.pk
+    is_client = viewer.role == "client"
+    fields = [f for f in FIELDS[model] if f.for_client or not is_client]
+    versions: list[Version] = []
+    codes: dict[str, set[str]] = {}
+    latest = None  # the item's latest snapshot event
+    shown_state: dict[str, Any] | None = None  # the last state the viewer was shown
+    hidden = hidden_total = 0
+    for rows in groups.values():
+        item_rows = [r for r in rows if isinstance(r, event_model(model))]
+        for row in rows:
+            if model is Rupture and isinstance(row, event_model(RuptureCode)):
+                kind_codes = codes.setdefault(CODE_FIELDS[row.kind], set())
+                if row.pgh_label == "delete":
+                    kind_codes.discard(row.code)
+                else:
+                    kind_codes.add(row.code)
+        if item_rows:
+            latest = item_rows[-1]
+        if latest is None:
+            continue  # codes written before the rupture's first snapshot: folded into it
+        state = _state(model, latest, codes)
+        visible = is_author or state.get("visibility", Visibility.SHARED) == Visibility.SHARED
+        if not visible:
+            hidden += 1
+            hidden_total += 1
+            continue
+        context = next((r.pgh_context for r in rows if r.pgh_context), None) or {}
+        label = item_rows[0].pgh_label if item_rows else "update"
+        who_id = context.get("user")
+        if who_id is None and label == "insert":
+            who_id = item.author_id  # written outside a request: only its author writes one
+        if who_id == viewer.pk:
+            who = "You"
+        elif who_id in names:
+            who = names[who_id]
+        elif label == "baseline":
+            who = "Not recorded"
+        else:
+            who = "Not recorded (changed outside the app's pages)"
+        if hidden:
+            versions.append(Version(at=rows[0].pgh_created_at, who="", summary="", hidden=hidden))
+            hidden = 0
+        show = [(f, _display(model, f.name, state[f.name], sessions)) for f in fields]
+        if shown_state is None:
+            version = Version(
+                at=rows[0].pgh_created_at,
+                who=who,
+                summary=_summary(model, label, None, state)
+                if not hidden_total
+                else "Shared it with the care team",
+                snapshot=[
+                    FieldChange(f.label, "", value, f.long)
+                    for f, value in show
+                    if value != EMPTY and f.name not in ("withdrawn_at", "counterpart")
+                ],
+            )
+        else:
+            changes = [
+                FieldChange(
+                    f.label, _display(model, f.name, shown_state[f.name], sessions), value, f.long
+                )
+                for f, value in show
+                if shown_state[f.name] != state[f.name]
+            ]
+            if not changes:
+                continue  # nothing this viewer can see changed (e.g. a code a client's card hides)
+            version = Version(
+                at=rows[0].pgh_created_at,
+                who=who,
+                summary=_summary(model, label, shown_state, state),
+                changes=changes,
+            )
+        versions.append(version)
+        shown_state = state
+    if hidden:  # private again after the last version shown: say so, show nothing
+        last = events[-1].pgh_created_at
+        versions.append(Version(at=last, who="", summary="", hidden=hidden))
+    return History(versions=versions, hidden_before_shared=hidden_total, recorded=bool(events))

@@ -1,0 +1,60 @@
+"""The version history of one rupture, repair step or note: every saved version, who made
+it and what it changed, withdrawals included.
+
+Who may open which history is decided in rupturelog/access.py (`*_histories_for`); which
+versions they then see (not a private draft's) in repairs/history.py. The access log
+records each opening as a view, like any page naming a clinical object in its URL.
+Check-ins keep their history rows too, but have no page: they are answered once and never
+edited in the app, so their history is a single version.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from repairs.history import item_history
+from repairs.models import Note, RepairStep, Rupture
+from rupturelog import access
+
+
+def _page(
+    request: HttpRequest, item: Rupture | RepairStep | Note, rupture: Rupture, **extra: object
+) -> HttpResponse:
+    context = {
+        "item": item,
+        "rupture": rupture,
+        "history": item_history(item, request.user),
+        "kind": {Rupture: "rupture", RepairStep: "step", Note: "note"}[type(item)],
+        **extra,
+    }
+    return render(request, "repairs/history.html", context)
+
+
+@login_required
+def rupture_history(request: HttpRequest, rupture_id: int) -> HttpResponse:
+    rupture = get_object_or_404(access.rupture_histories_for(request.user), pk=rupture_id)
+    # The rupture's steps and notes whose own history this person may open, withdrawn ones
+    # included (the timeline no longer shows those; this is where they can still be found).
+    steps = access.repair_step_histories_for(request.user).filter(rupture=rupture)
+    notes = access.note_histories_for(request.user).filter(rupture=rupture)
+    return _page(
+        request,
+        rupture,
+        rupture,
+        steps=steps.order_by("position"),
+        notes=notes.select_related("author").order_by("created_at", "pk"),
+    )
+
+
+@login_required
+def step_history(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = get_object_or_404(access.repair_step_histories_for(request.user), pk=step_id)
+    return _page(request, step, step.rupture)
+
+
+@login_required
+def note_history(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = get_object_or_404(access.note_histories_for(request.user), pk=note_id)
+    return _page(request, note, note.rupture)
