@@ -134,8 +134,8 @@ def main() -> int:
 
     static_root = tempfile.mkdtemp(prefix="timeline-profile-static-")
     production_environment(static_root)
+    manage("migrate", "--noinput", "-v0")
     if args.seed:
-        manage("migrate", "--noinput", "-v0")
         manage("seed_demo")
     manage("collectstatic", "--noinput", "-v0")
 
@@ -150,8 +150,23 @@ def main() -> int:
     from rupturelog.accounts.models import User
 
     def logged_in(email: str) -> Client:
+        """Signed in and past the code step (a clinician needs an authenticator app; one is
+        made here if the demo was seeded without DEBUG, as the load test does)."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from rupturelog.mfa import services
+
+        user = User.objects.get(email=email)
         client = Client()
-        client.force_login(User.objects.get(email=email))
+        client.force_login(user)
+        if services.is_required(user) or services.has_two_step(user):
+            device = services.app_device(user) or TOTPDevice.objects.create(
+                user=user, name=services.APP_DEVICE_NAME, confirmed=True
+            )
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     therapist = User.objects.get(email=DEMO_LOGINS["therapist"])

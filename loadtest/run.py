@@ -319,7 +319,6 @@ def choose_people(therapist_count: int, clients_each: int) -> list[Person]:
     import django
 
     django.setup()
-    from django.db import connections
     from django.utils import timezone
 
     from repairs.codes import Visibility
@@ -360,12 +359,19 @@ def choose_people(therapist_count: int, clients_each: int) -> list[Person]:
         cases = access.cases_for(therapist).filter(client__is_active=True).order_by("pk")
         for case in cases.select_related("client")[:clients_each]:
             people.append(person(case.client))
-    # The pool's connections would only go stale during the restart; nothing here needs them.
+    close_database_connections()
+    return [p for p in people if p.timelines]
+
+
+def close_database_connections() -> None:
+    """This process's own connections and pool, closed: they would only go stale during the
+    restart, and the next query opens a fresh one."""
+    from django.db import connections
+
     for connection in connections.all():
         connection.close()
         if hasattr(connection, "close_pool"):
             connection.close_pool()
-    return [p for p in people if p.timelines]
 
 
 def log_in(person: Person, port: int, password: str) -> None:
@@ -640,7 +646,6 @@ class Writers:
 
 def stored_markers(run_id: str) -> set[str]:
     """Markers of this run's replies that are in the database (a fresh connection)."""
-    from django.db import connections
 
     from repairs.models import Note
 
@@ -651,10 +656,7 @@ def stored_markers(run_id: str) -> set[str]:
         )
         return {match[0] for body in bodies if (match := pattern.match(body))}
     finally:
-        for connection in connections.all():
-            connection.close()
-            if hasattr(connection, "close_pool"):
-                connection.close_pool()
+        close_database_connections()
 
 
 # --- Report ---------------------------------------------------------------------------------
@@ -836,6 +838,7 @@ def main() -> int:
             server = start_gunicorn(env, port, gunicorn_log)
             for person in people:
                 log_in(person, port, DEMO_PASSWORD)
+            close_database_connections()  # the two-step codes were read through them
             roles = Counter(p.role for p in people)
             log(f"logged in {roles['therapist']} therapists and {roles['client']} clients")
 
