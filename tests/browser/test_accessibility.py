@@ -77,7 +77,34 @@ PAGES = [
     ("therapist-home", "therapist", DESKTOP, "/"),
     ("therapist-history", "therapist", DESKTOP, "history"),
     ("client-history", "client", PHONE, "history"),
+    ("therapist-account", "therapist", DESKTOP, "/account/"),
+    ("client-password-change", "client", PHONE, "/account/password/"),
 ]
+
+
+def test_a_supervisor_sees_a_real_name_only_after_giving_a_reason_and_the_page_stays_clean(
+    open_as: OpenAs, furnished: Furnished
+) -> None:
+    supervisor = factories.make_supervisor(furnished.therapist, display_name="Sol Harrow")
+    case = furnished.therapy_session.case
+    page = open_as(supervisor)
+    page.goto(f"/cases/{case.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(furnished.client.pseudonym)
+    expect(page.get_by_text(furnished.client.display_name)).to_have_count(0)
+
+    page.get_by_text("Show the client's real name").click()
+    page.get_by_role("button", name="Show the real name").click()  # no reason chosen yet
+    expect(page.get_by_text(furnished.client.display_name)).to_have_count(0)
+    page.get_by_label("Why do you need the client's name?").select_option("handover")
+    page.get_by_role("button", name="Show the real name").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Real name: {furnished.client.display_name}"
+    )
+
+    violations = run_axe(page, "supervisor-case-real-name")
+    report = axe_report("supervisor-case-real-name", violations)
+    screenshot(page, "axe-supervisor-case-real-name")
+    assert not [v for v in violations if v.impact in BLOCKING_IMPACTS], report
 
 
 @pytest.mark.parametrize(
