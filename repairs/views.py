@@ -8,11 +8,23 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from repairs.forms import RevealForm
 from rupturelog import access
 from rupturelog.audit.middleware import note_case
 from sessions.models import Case, RespondentRole, TherapySession
+
+
+def plain_user(request: HttpRequest):
+    """The signed-in user, unwrapped from `request.user`'s SimpleLazyObject (loaded if it
+    was not yet): the same object, without a proxy call on every attribute read."""
+    user = request.user
+    if not isinstance(user, LazyObject):
+        return user
+    if user._wrapped is empty:
+        user._setup()
+    return user._wrapped
 
 
 @login_required
@@ -95,7 +107,9 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """The session timeline: the bar, the moments as cards, and what is still open from
     earlier sessions. htmx requests for `timeline-live` or `timeline-bar` get that part only.
     """
-    user = request.user
+    # The signed-in user itself, not the request's lazy wrapper: the template reads the
+    # viewer's role and id on every card, and each read through the wrapper costs a proxy call.
+    user = plain_user(request)
     target = request.htmx.target if request.htmx else None
     therapy_sessions = access.sessions_for(user)
     if target not in ("timeline-bar", "timeline-live"):  # the whole page, with its pager
@@ -103,7 +117,12 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     therapy_session = get_object_or_404(therapy_sessions, pk=session_id)
     case = therapy_session.case
     note_case("session", therapy_session.pk, case.pk)
-    context = {"therapy_session": therapy_session, "case": case, "case_revision": case.revision}
+    context = {
+        "therapy_session": therapy_session,
+        "case": case,
+        "case_revision": case.revision,
+        "user": user,
+    }
     if target == "timeline-bar":
         # The bar shows no card, so none of the cards' threads are loaded.
         ruptures = list(
