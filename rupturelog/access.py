@@ -20,11 +20,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
-from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureReview
+from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode, RuptureReview
 from rupturelog.accounts.models import Role, Supervision, User
 from sessions.models import Case, CheckIn, TherapySession
 
@@ -161,17 +174,45 @@ def notes_for(user: AnyUser) -> QuerySet[Note]:
     return Note.objects.filter(_note_q(user)).select_related("author")
 
 
+class _CommaList(Aggregate):
+    """The values of a group joined with commas, in no particular order: GROUP_CONCAT on
+    SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def code_list(rupture: Rupture) -> list[tuple[str, str]]:
+    """A card's codes as (kind, code) pairs, in the order of `RuptureCode.Meta.ordering`,
+    from the `code_list` annotation of `ruptures_with_threads` ("kind:code,kind:code")."""
+    if not rupture.code_list:
+        return []
+    return sorted(tuple(pair.split(":", 1)) for pair in rupture.code_list.split(","))
+
+
 def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
     """`ruptures_for(user)` with everything a rupture card shows, in a fixed number of
-    queries: codes; the repair steps and notes the user may see, as `visible_steps` (each
-    with its `session_number`) and `visible_notes` (each with its `author_name`); and, as
-    annotations, the rupture's `session_number`, its case's `case_therapist_id`, and its
-    counterpart's `counterpart_visibility`, `counterpart_author_id` and
-    `counterpart_session_id`, which decide whether and where the card links to it.
+    queries: the repair steps and notes the user may see, as `visible_steps` (each with its
+    `session_number`) and `visible_notes` (each with its `author_name`); and, as
+    annotations, the rupture's codes as `code_list` (read them with `code_list(rupture)`),
+    its `session_number`, its case's `case_therapist_id`, and its counterpart's
+    `counterpart_visibility`, `counterpart_author_id` and `counterpart_session_id`, which
+    decide whether and where the card links to it.
 
     A card needs a few columns of the related rows, so it gets those columns rather than
     the rows (the session, case, author and counterpart rows were most of the query's cost
-    and of the objects built per card).
+    and of the objects built per card). The codes are short fixed words (kinds and
+    codes are slugs, never a comma or colon), so they come as one string column of the
+    rupture's row instead of a query and a row object each.
     """
     # The threads hang off ruptures this queryset has already scoped, so they are filtered
     # by their own rules only: the rupture's scope again would add joins and subqueries to
@@ -180,6 +221,13 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
         session_number=F("therapy_session__number")
     )
     notes = Note.objects.filter(_note_rules(user)).annotate(author_name=F("author__display_name"))
+    codes = (
+        RuptureCode.objects.filter(rupture_id=OuterRef("pk"))
+        .order_by()
+        .values("rupture_id")
+        .annotate(codes=_CommaList(Concat("kind", Value(":"), "code")))
+        .values("codes")
+    )
     ruptures = (
         ruptures_for(user)
         .select_related(None)
@@ -189,9 +237,9 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
             counterpart_visibility=F("counterpart__visibility"),
             counterpart_author_id=F("counterpart__author_id"),
             counterpart_session_id=F("counterpart__therapy_session_id"),
+            code_list=Subquery(codes),
         )
         .prefetch_related(
-            "codes",
             Prefetch("repair_steps", queryset=steps, to_attr="visible_steps"),
             Prefetch("notes", queryset=notes, to_attr="visible_notes"),
         )

@@ -7,6 +7,7 @@ from functools import lru_cache
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from repairs.codes import CODES_BY_KIND
 from rupturelog import access
 from sessions.models import Case
 
@@ -186,11 +187,12 @@ def rupture_card(context, rupture) -> dict:
         )
         counterpart_whose = "the therapist's" if by_client else "your" if client else "the client's"
     codes = []
-    for code in rupture.codes.all():
-        if code.kind == "feeling":
-            codes.append(("code-feeling", f"felt {str(code.label).lower()}"))
+    for kind, code in access.code_list(rupture):
+        label = CODES_BY_KIND[kind](code).label
+        if kind == "feeling":
+            codes.append(("code-feeling", f"felt {str(label).lower()}"))
         elif not client:
-            codes.append((f"code-{code.kind}", code.label))
+            codes.append((f"code-{kind}", label))
     member = viewer_role in ("client", "therapist")
     card = {
         "rid": rid,
