@@ -111,10 +111,9 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     # viewer's role and id on every card, and each read through the wrapper costs a proxy call.
     user = plain_user(request)
     target = request.htmx.target if request.htmx else None
-    therapy_sessions = access.sessions_for(user)
+    therapy_session = get_object_or_404(access.sessions_for(user), pk=session_id)
     if target not in ("timeline-bar", "timeline-live"):  # the whole page, with its pager
-        therapy_sessions = access.with_neighbours(therapy_sessions)
-    therapy_session = get_object_or_404(therapy_sessions, pk=session_id)
+        access.add_neighbours(therapy_session)
     case = therapy_session.case
     note_case("session", therapy_session.pk, case.pk)
     context = {

@@ -129,21 +129,25 @@ def sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
     )
 
 
-def with_neighbours(therapy_sessions: QuerySet[TherapySession]) -> QuerySet[TherapySession]:
-    """Annotate sessions with the pk and number of the case's previous and next session
+def add_neighbours(therapy_session: TherapySession) -> TherapySession:
+    """Give a session the pk and number of its case's previous and next session
     (`previous_id`, `previous_number`, `next_id`, `next_number`; None at either end), for a
-    pager without two more queries. Scope is per case, so a neighbour in the same case is
-    as visible as the session itself.
+    pager. Scope is per case, so a neighbour in the same case is as visible as the session
+    itself. One small query of (number, pk) pairs: four correlated subqueries on the
+    session's own query cost more to build than this costs to run.
     """
-    siblings = TherapySession.objects.filter(case_id=OuterRef("case_id"))
-    before = siblings.filter(number__lt=OuterRef("number")).order_by("-number")
-    after = siblings.filter(number__gt=OuterRef("number")).order_by("number")
-    return therapy_sessions.annotate(
-        previous_id=Subquery(before.values("pk")[:1]),
-        previous_number=Subquery(before.values("number")[:1]),
-        next_id=Subquery(after.values("pk")[:1]),
-        next_number=Subquery(after.values("number")[:1]),
-    )
+    number = therapy_session.number
+    before = after = None
+    for other_number, other_pk in TherapySession.objects.filter(
+        case_id=therapy_session.case_id
+    ).values_list("number", "pk"):
+        if other_number < number and (before is None or other_number > before[0]):
+            before = (other_number, other_pk)
+        elif other_number > number and (after is None or other_number < after[0]):
+            after = (other_number, other_pk)
+    therapy_session.previous_number, therapy_session.previous_id = before or (None, None)
+    therapy_session.next_number, therapy_session.next_id = after or (None, None)
+    return therapy_session
 
 
 def check_ins_for(user: AnyUser) -> QuerySet[CheckIn]:
