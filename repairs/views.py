@@ -154,7 +154,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(request, "repairs/session_detail.html#timeline-live", context)
 
     started = therapy_session.starts_at <= timezone.now()
-    check_ins = list(access.check_ins_for(user).filter(therapy_session=therapy_session))
+    check_ins = list(access.check_ins_of_session(user, therapy_session))
     context.update(
         check_ins=check_ins,
         can_log=started and user.pk == case.therapist_id,

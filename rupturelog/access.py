@@ -159,6 +159,19 @@ def check_ins_for(user: AnyUser) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(scope)
 
 
+def check_ins_of_session(user: AnyUser, therapy_session: TherapySession) -> QuerySet[CheckIn]:
+    """`check_ins_for(user)` of one session the user may open (loaded through
+    `sessions_for(user)`): the case's scope is already decided, so only the client's "their
+    own answers" rule remains, without the joins to check the case again."""
+    role = _clinical_role(user)
+    if role is None:
+        return CheckIn.objects.none()
+    check_ins = CheckIn.objects.filter(therapy_session_id=therapy_session.pk)
+    if role == Role.CLIENT:
+        check_ins = check_ins.filter(respondent_id=user.pk)
+    return check_ins
+
+
 def ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
     """Ruptures the user may see (not withdrawn), with session, case and author loaded."""
     return Rupture.objects.filter(_rupture_q(user)).select_related(
