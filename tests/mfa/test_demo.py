@@ -31,7 +31,7 @@ def test_under_debug_the_demo_therapist_signs_in_with_demo_code(settings) -> Non
     output = run("seed_demo", "--if-empty")
     therapist = DEMO_LOGINS["therapist"]
     key = services.secret_for_typing(demo_secret(therapist))
-    assert key in output and "demo_code" in output
+    assert key in output and "make demo-code" in output
     staff = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exclude(role="client")
     assert all(TOTPDevice.objects.filter(user=u, confirmed=True).exists() for u in staff)
     assert not TOTPDevice.objects.filter(user__role="client").exists()

@@ -1983,8 +1983,9 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stdout.write(
                 "\nClinicians and the administrator also need a two-step code. Add the key to "
-                "an authenticator app\n(time-based, 6 digits), or print the current code with "
-                "`python manage.py demo_code EMAIL`:"
+                "an authenticator app\n(time-based, 6 digits), or print the current code from "
+                "another terminal with\n`make demo-code` (the therapist) or "
+                "`make demo-code DEMO_EMAIL=<login>`:"
             )
             for role, email in DEMO_LOGINS.items():
                 if role != "client":
