@@ -7,6 +7,7 @@ from django.urls import include, path
 from repairs import actions, history_views, inbox, reveal, review_views
 from repairs import views as repair_views
 from rupturelog import health, views
+from rupturelog.accounts import notices
 from rupturelog.accounts import views as account_views
 from rupturelog.accounts.forms import EmailLoginForm
 from rupturelog.audit import views as audit_views
@@ -27,7 +28,7 @@ urlpatterns = [
     # session, whose hash it updates).
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(),
+        notices.NoticePasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -47,7 +48,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        notices.NoticePasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

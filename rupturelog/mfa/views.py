@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from rupturelog.accounts import notices
 from rupturelog.mfa import services
 from rupturelog.mfa.forms import CodeForm, ConfirmAppForm
 
@@ -100,6 +101,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         step = services.matching_step(secret, form.cleaned_data["code"])
         if step is not None:
             device, _ = services.confirm_app(user, secret, step)
+            notices.sign_in_changed(user, notices.APP_REPLACED if replacing else notices.APP_SET_UP)
             del request.session[SETUP_SECRET]
             request.session.cycle_key()
             django_otp.login(request, device)
@@ -139,6 +141,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Set up an authenticator app first; backup codes come with it.")
             return see_other("mfa_settings")
         request.session[FRESH_CODES] = services.new_backup_codes(user)
+        notices.sign_in_changed(user, notices.BACKUP_CODES_REPLACED)
         return see_other(_with_next("mfa_backup_codes", _next(request)))
     codes = request.session.pop(FRESH_CODES, None) if has_app else None
     context = {
@@ -175,6 +178,7 @@ def turn_off(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Two-step sign-in is already off.")
         return see_other("mfa_settings")
     services.turn_off(user)
+    notices.sign_in_changed(user, notices.TWO_STEP_OFF)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     messages.success(request, "Two-step sign-in is off. You will log in with your password alone.")
     return see_other("mfa_settings")

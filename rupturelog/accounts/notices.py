@@ -1,0 +1,59 @@
+"""Telling people by email when their sign-in details change.
+
+If someone else changed a password or a two-step setting, the account's owner hears of it
+at once and can ask the practice to lock the account. The email says what changed and
+when: never a password, code or key, and nothing clinical.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from rupturelog.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+PASSWORD_CHANGED = "Your password was changed."  # noqa: S105 (a message, not a password)
+APP_SET_UP = "An authenticator app was set up for two-step sign-in."
+APP_REPLACED = (
+    "A new authenticator app was set up for two-step sign-in; the old one no longer works."
+)
+BACKUP_CODES_REPLACED = "New backup codes were made; the old ones no longer work."
+TWO_STEP_OFF = "Two-step sign-in was turned off."
+
+
+def sign_in_changed(user: User, what: str) -> None:
+    when = date_format(timezone.localtime(), "j F Y, H:i")
+    try:
+        send_mail(
+            "RuptureLog: your sign-in details changed",
+            f"{what}\n\nThis happened on {when} ({settings.TIME_ZONE} time).\n\n"
+            "If this was you, there is nothing to do. If it was not, contact your practice "
+            "now so they can lock the account, and change your password: "
+            f"{settings.SITE_URL}/password-reset/",
+            None,
+            [user.email],
+        )
+    except OSError:
+        # The change itself stands; a mail outage only loses the notice, which is logged.
+        log.warning("Could not send a sign-in change notice to user %s", user.pk)
+
+
+class NoticePasswordChangeView(PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_changed(form.user, PASSWORD_CHANGED)
+        return response
+
+
+class NoticePasswordResetConfirmView(PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_changed(form.user, PASSWORD_CHANGED)
+        return response
