@@ -8,12 +8,10 @@ the action out.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.urls import reverse
@@ -32,9 +30,8 @@ from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.models import Role, User
 from rupturelog.audit.middleware import note_change
 from rupturelog.history import change
+from rupturelog.mailing import send_plain
 from sessions.models import Case, CheckIn, RespondentRole, TherapySession
-
-log = logging.getLogger(__name__)
 
 
 class EditConflict(Exception):
@@ -113,20 +110,16 @@ def _notify(recipient: User, kind: str, rupture: Rupture | None, therapy_session
 
 def _send_notice(recipient: User, path: str) -> None:
     # No clinical text, no client name: only that something is waiting, and where.
-    base = settings.SITE_URL
-    try:
-        send_mail(
-            "RuptureLog: something new in your inbox",
-            "There is something new for you in RuptureLog.\n\n"
-            f"Log in to read it: {base}{path}\n\n"
-            "You get this email because you asked for notices. "
-            "You can turn them off on your home page.",
-            None,
-            [recipient.email],
-        )
-    except OSError:
+    send_plain(
+        "RuptureLog: something new in your inbox",
+        "There is something new for you in RuptureLog.\n\n"
+        f"Log in to read it: {settings.SITE_URL}{path}\n\n"
+        "You get this email because you asked for notices. "
+        "You can turn them off on your home page.",
+        recipient.email,
         # A mail outage must not undo the client's flag; the inbox still shows it.
-        log.warning("Could not send an inbox notice to user %s", recipient.pk)
+        what=f"an inbox notice to user {recipient.pk}",
+    )
 
 
 def _counterparty(case: Case, author_role: str) -> User:

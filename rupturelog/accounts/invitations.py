@@ -14,12 +14,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from rupturelog.accounts.models import INVITATION_LIFETIME, Invitation, Role, User
+from rupturelog.mailing import send_plain
 
 log = logging.getLogger(__name__)
 
@@ -177,18 +177,13 @@ def _send(invitation: Invitation, token: str) -> bool:
     # seen by someone else, and being a client of a practice is itself sensitive.
     link = settings.SITE_URL + reverse("invite_accept", args=[token])
     expires = timezone.localtime(invitation.expires_at)
-    try:
-        send_mail(
-            "Your RuptureLog invitation",
-            "You have been invited to make a RuptureLog account.\n\n"
-            f"Choose your password here: {link}\n\n"
-            f"The link works once and until {expires:%d %B %Y, %H:%M}. If it has expired, "
-            "ask whoever invited you for a new one.\n\n"
-            "If you were not expecting this email, you can ignore it.",
-            None,
-            [invitation.email],
-        )
-    except OSError:
-        log.warning("Could not email invitation %s", invitation.pk)
-        return False
-    return True
+    return send_plain(
+        "Your RuptureLog invitation",
+        "You have been invited to make a RuptureLog account.\n\n"
+        f"Choose your password here: {link}\n\n"
+        f"The link works once and until {expires:%d %B %Y, %H:%M}. If it has expired, "
+        "ask whoever invited you for a new one.\n\n"
+        "If you were not expecting this email, you can ignore it.",
+        invitation.email,
+        what=f"invitation {invitation.pk}",
+    )

@@ -7,17 +7,13 @@ when: never a password, code or key, and nothing clinical.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
-from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from rupturelog.accounts.models import User
-
-log = logging.getLogger(__name__)
+from rupturelog.mailing import send_plain
 
 PASSWORD_CHANGED = "Your password was changed."  # noqa: S105 (a message, not a password)
 APP_SET_UP = "An authenticator app was set up for two-step sign-in."
@@ -30,30 +26,30 @@ TWO_STEP_OFF = "Two-step sign-in was turned off."
 
 def sign_in_changed(user: User, what: str) -> None:
     when = date_format(timezone.localtime(), "j F Y, H:i")
-    try:
-        send_mail(
-            "RuptureLog: your sign-in details changed",
-            f"{what}\n\nThis happened on {when} ({settings.TIME_ZONE} time).\n\n"
-            "If this was you, there is nothing to do. If it was not, contact your practice "
-            "now so they can lock the account, and change your password: "
-            f"{settings.SITE_URL}/password-reset/",
-            None,
-            [user.email],
-        )
-    except OSError:
-        # The change itself stands; a mail outage only loses the notice, which is logged.
-        log.warning("Could not send a sign-in change notice to user %s", user.pk)
+    # The change itself stands; a mail outage only loses the notice, which is logged.
+    send_plain(
+        "RuptureLog: your sign-in details changed",
+        f"{what}\n\nThis happened on {when} ({settings.TIME_ZONE} time).\n\n"
+        "If this was you, there is nothing to do. If it was not, contact your practice "
+        "now so they can lock the account, and change your password: "
+        f"{settings.SITE_URL}/password-reset/",
+        user.email,
+        what=f"a sign-in change notice to user {user.pk}",
+    )
 
 
-class NoticePasswordChangeView(PasswordChangeView):
+class _NoticeOnSuccess:
+    """For Django's password views: once the new password is saved, tell its owner."""
+
     def form_valid(self, form):
         response = super().form_valid(form)
         sign_in_changed(form.user, PASSWORD_CHANGED)
         return response
 
 
-class NoticePasswordResetConfirmView(PasswordResetConfirmView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        sign_in_changed(form.user, PASSWORD_CHANGED)
-        return response
+class NoticePasswordChangeView(_NoticeOnSuccess, PasswordChangeView):
+    pass
+
+
+class NoticePasswordResetConfirmView(_NoticeOnSuccess, PasswordResetConfirmView):
+    pass

@@ -107,7 +107,7 @@ def test_a_mail_outage_does_not_undo_the_change(cast: Cast, settings, monkeypatc
     def down(*args, **kwargs):
         raise OSError("SMTP unreachable")
 
-    monkeypatch.setattr(notices, "send_mail", down)
+    monkeypatch.setattr("rupturelog.mailing.send_mail", down)
     user = factories.make_client()
     user.set_password(OLD)
     user.save()

@@ -133,7 +133,7 @@ def test_a_mail_outage_does_not_lose_the_flag(
     def outage(*args: Any, **kwargs: Any) -> None:
         raise ConnectionRefusedError("SMTP is down")
 
-    monkeypatch.setattr("repairs.services.send_mail", outage)
+    monkeypatch.setattr("rupturelog.mailing.send_mail", outage)
     notices(world.cast.therapist_a, on=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = share_a_flag(world)
