@@ -12,8 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,34 +36,13 @@ from repairs.models import Rupture
 from repairs.services import EditConflict, RuptureData
 from rupturelog import access
 from rupturelog.accounts.models import Role
+from rupturelog.http import posted, see_other, whole_number
 from sessions.models import Case, RespondentRole
 
 FORM_TEMPLATE = "repairs/action_form.html"
 
 
 # --- Responses shared by every action ---------------------------------------------------
-
-
-def see_other(to: str) -> HttpResponseRedirect:
-    """A 303 "see other" after a POST. Not `redirect(to, status=303)`: `redirect()` has no
-    `status` argument and passes it on to `reverse()`, giving a 302 for a URL and a 500
-    (NoReverseMatch) for a URL name."""
-    return HttpResponseRedirect(resolve_url(to), status=303)
-
-
-def whole_number(raw: str) -> int | None:
-    """An id or version typed as plain digits, or None. Not `raw.isdigit()` then `int(raw)`:
-    isdigit() also accepts "²" and other digits int() refuses, and int() refuses more than
-    4300 digits; no id or version here has more than 20."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 20:
-        return int(raw)
-    return None
-
-
-def posted(request: HttpRequest) -> QueryDict | None:
-    """The POST data to bind a form to, or None on GET. Not `request.POST or None`: an
-    empty POST is falsy, and the form would come back unbound, with no error to say why."""
-    return request.POST if request.method == "POST" else None
 
 
 def _card(request: HttpRequest, rupture_id: int) -> Rupture:

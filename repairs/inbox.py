@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from repairs import services
-from repairs.actions import posted, see_other
 from repairs.forms import CheckInForm
 from rupturelog import access
 from rupturelog.accounts.models import Role
+from rupturelog.http import posted, see_other
 
 
 def _unread(request: HttpRequest):

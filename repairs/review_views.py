@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from repairs import review
-from repairs.actions import posted, render_card, see_other
+from repairs.actions import render_card
 from repairs.codes import CodeKind, Family, Marker
 from repairs.models import RuptureCode, RuptureReview, SupervisorCoding
 from repairs.record import record_for
@@ -33,6 +33,7 @@ from repairs.review import ReviewScope
 from rupturelog import access
 from rupturelog.accounts.models import Role, User
 from rupturelog.audit.middleware import note_change, note_export
+from rupturelog.http import posted, see_other
 from rupturelog.replica import reading_from_replica
 
 MAX_RANGE = timedelta(days=366 * 5)

@@ -8,12 +8,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from rupturelog.accounts import invitations
 from rupturelog.accounts.forms import ClientInviteForm
 from rupturelog.accounts.models import Invitation, Role
+from rupturelog.http import posted, see_other
 
 NOT_EMAILED = (
     "The invitation is saved, but the email could not be sent just now. "
@@ -47,7 +48,7 @@ def _own_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
 @login_required
 def client_invite(request: HttpRequest) -> HttpResponse:
     _therapist(request)
-    form = ClientInviteForm(request.POST or None)
+    form = ClientInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             sent = invitations.invite(
@@ -67,7 +68,7 @@ def client_invite(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 messages.warning(request, NOT_EMAILED)
-            return _see_other("client_invite")
+            return see_other("client_invite")
     return render(
         request,
         "accounts/client_invite.html",
@@ -86,7 +87,7 @@ def client_invite_resend(request: HttpRequest, invitation_id: int) -> HttpRespon
         )
     else:
         messages.warning(request, NOT_EMAILED)
-    return _see_other("client_invite")
+    return see_other("client_invite")
 
 
 @login_required
@@ -95,13 +96,7 @@ def client_invite_cancel(request: HttpRequest, invitation_id: int) -> HttpRespon
     invitation = _own_invitation(request, invitation_id)
     invitations.cancel(invitation)
     messages.success(request, f"The invitation to {invitation.email} is cancelled.")
-    return _see_other("client_invite")
-
-
-def _see_other(name: str) -> HttpResponse:
-    response = redirect(name)
-    response.status_code = 303
-    return response
+    return see_other("client_invite")
 
 
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -117,7 +112,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         state = "used" if invitation.accepted_at else "expired"
         return render(request, "accounts/invite_closed.html", {"state": state}, status=410)
     user = invitations.unsaved_user(invitation)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, posted(request))
     if request.method == "POST" and form.is_valid():
         form.save(commit=False)
         try:
@@ -135,5 +130,5 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(
             request, "Your password is set. Log in with your email and your new password."
         )
-        return _see_other("login")
+        return see_other("login")
     return render(request, "accounts/invite_accept.html", {"form": form, "invitation": invitation})

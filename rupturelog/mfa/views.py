@@ -7,13 +7,14 @@ import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from rupturelog.accounts import notices
+from rupturelog.http import posted, see_other
 from rupturelog.mfa import services
 from rupturelog.mfa.forms import CodeForm, ConfirmAppForm
 
@@ -21,10 +22,6 @@ from rupturelog.mfa.forms import CodeForm, ConfirmAppForm
 # and new backup codes, shown once on the next backup-codes page.
 SETUP_SECRET = "mfa_setup_secret"  # noqa: S105
 FRESH_CODES = "mfa_fresh_backup_codes"
-
-
-def see_other(to: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(resolve_url(to), status=303)
 
 
 def _next(request: HttpRequest) -> str:
@@ -49,7 +46,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
     if user.is_verified() or not services.has_two_step(user):
         return HttpResponseRedirect(next_url)
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(posted(request))
     status = 200
     if form.is_valid():
         check = services.check_code(user, form.cleaned_data["code"])
@@ -96,7 +93,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     secret = request.session.get(SETUP_SECRET)
     if not isinstance(secret, str) or len(secret) != 40:
         secret = request.session[SETUP_SECRET] = services.new_secret()
-    form = ConfirmAppForm(request.POST if request.method == "POST" else None)
+    form = ConfirmAppForm(posted(request))
     if form.is_valid():
         step = services.matching_step(secret, form.cleaned_data["code"])
         if step is not None:
