@@ -274,8 +274,7 @@ def time_review_page(label: str, supervisor: User, start: date, end: date) -> Pa
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from repairs import review
-    from rupturelog import access
+    from repairs import access, review
 
     client = Client()
     client.force_login(supervisor)

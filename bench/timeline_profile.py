@@ -83,7 +83,7 @@ def busiest_session(user) -> int:
     from django.db.models import Count, OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
-    from rupturelog import access
+    from repairs import access
 
     visible = access.ruptures_for(user)
     carried = (

@@ -313,7 +313,7 @@ class Person:
 def choose_people(therapist_count: int, clients_each: int) -> list[Person]:
     """Demo therapists and the clients of their first cases, with the URLs each may open.
 
-    Asked of the app's own access rules (rupturelog.access), so every URL is one the person
+    Asked of the app's own access rules (repairs.access), so every URL is one the person
     really reaches, and the revisions and unread counts are the current ones.
     """
     import django
@@ -321,9 +321,9 @@ def choose_people(therapist_count: int, clients_each: int) -> list[Person]:
     django.setup()
     from django.utils import timezone
 
+    from repairs import access
     from repairs.codes import Visibility
     from repairs.management.commands.seed_demo import DEMO_DOMAIN
-    from rupturelog import access
     from rupturelog.accounts.models import Role, User
 
     now = timezone.now()

@@ -7,7 +7,8 @@ Clinicians read and write clinical records through the app, where access.py scop
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import JsonResponse
 
 from repairs.models import (
     AlertSettings,
@@ -19,7 +20,10 @@ from repairs.models import (
     RuptureReview,
     SupervisorCoding,
 )
-from rupturelog.accounts.admin import SafeChangelist
+from repairs.record import full_record
+from rupturelog.accounts.admin import SafeChangelist, UserAdmin
+from rupturelog.accounts.models import Role, User
+from rupturelog.audit.models import AccessEvent, Action
 
 
 class ReadOnlyMetadataAdmin(SafeChangelist, admin.ModelAdmin):
@@ -136,3 +140,38 @@ class SupervisorCodingAdmin(ReadOnlyMetadataAdmin):
     list_display = ("rupture", "supervisor", "family", "updated_at")
     list_select_related = ("rupture", "supervisor")
     list_filter = ("family",)
+
+
+# The Users admin belongs to the platform (rupturelog/accounts/admin.py), which knows
+# nothing of clinical records; the export of one client's record is the clinical app's, so
+# it extends that admin here rather than the platform reaching into the clinical apps.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ClinicalUserAdmin(UserAdmin):
+    actions = ["export_full_record"]
+
+    @admin.action(description="Export the full record of the selected client (JSON)")
+    def export_full_record(self, request, queryset):
+        """For a formal access request: one client's whole record, private entries marked,
+        for the practice to review before release. Logged as an export."""
+        clients = list(queryset.filter(role=Role.CLIENT)[:2])
+        if len(clients) != 1 or queryset.count() != 1:
+            self.message_user(request, "Select exactly one client to export.", level=messages.ERROR)
+            return None
+        client = clients[0]
+        AccessEvent.objects.create(
+            user=request.user,
+            role=request.user.role,
+            action=Action.EXPORT,
+            page="admin:full_record",
+            object_type="client",
+            object_id=client.pk,
+            ip=request.META.get("REMOTE_ADDR") or None,
+            request_id=getattr(request, "request_id", "admin"),
+        )
+        response = JsonResponse(full_record(client), json_dumps_params={"indent": 2})
+        name = f"rupturelog-record-{client.pseudonym}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -1,16 +1,19 @@
 """Forms validate and normalise what people type. Choices that name other records (a session,
-a rupture to link) come from querysets scoped by rupturelog/access.py, so a forged id is a
+a rupture to link) come from querysets scoped by repairs/access.py, so a forged id is a
 form error ("Select a valid choice"), never a write to someone else's record.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.db.models import Choices
+from django.db.models import Choices, QuerySet
+from django.utils import timezone
 
+from repairs import review
 from repairs.codes import (
     CONFRONTATION_MARKERS,
     FAMILY_HELP,
@@ -27,7 +30,9 @@ from repairs.codes import (
     Strategy,
     Visibility,
 )
+from repairs.review import ReviewScope
 from repairs.services import RepairStepData, RuptureData
+from rupturelog.accounts.models import User
 from rupturelog.audit.models import RevealReason
 from sessions.models import RespondentRole, TherapySession
 
@@ -408,4 +413,94 @@ class RevealForm(forms.Form):
         label="Why do you need the client's name?",
         choices=[("", "Choose a reason"), *RevealReason.choices],
         error_messages={"required": "Choose why you need the name; it is recorded."},
+    )
+
+
+# --- The review ---------------------------------------------------------------------
+
+MAX_RANGE = timedelta(days=366 * 5)
+
+
+# Dates outside these years are typing slips; 31 December 9999 would overflow the range end.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class TherapistsField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except OverflowError:  # an id too long for SQLite's integers is no valid choice
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ", ".join(str(v) for v in value)},
+            ) from None
+
+
+class ReviewFilterForm(forms.Form):
+    therapists = TherapistsField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Therapists",
+        help_text="None ticked means all.",
+    )
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    family = forms.ChoiceField(
+        choices=[("", "All kinds"), *Family.choices], required=False, label="Kind of rupture"
+    )
+    unreviewed = forms.BooleanField(required=False, label="Only ruptures I have not reviewed")
+    matrix = forms.ChoiceField(
+        choices=[("family", "by kind"), ("marker", "by marker")],
+        required=False,
+        label="Strategy matrix",
+    )
+
+    def __init__(self, data: Any, *, therapists: QuerySet[User], supervisor: bool) -> None:
+        today = timezone.localdate()
+        defaults = {"start": today - timedelta(days=review.DEFAULT_DAYS), "end": today}
+        super().__init__(data if data else None, initial=defaults)
+        self.fields["therapists"].queryset = therapists
+        if not supervisor:
+            del self.fields["therapists"]
+            del self.fields["unreviewed"]
+        self._defaults = defaults
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and not EARLIEST <= value <= LATEST:
+                self.add_error(name, f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date must be on or after the start date.")
+            elif end - start > MAX_RANGE:
+                self.add_error("start", "Choose a range of five years or less.")
+        return data
+
+    def scope(self, all_therapists: list[User]) -> ReviewScope:
+        """The scope to show: the valid filters, or the defaults while the form has errors."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        chosen = list(data.get("therapists") or []) or all_therapists
+        return ReviewScope(
+            therapists=chosen,
+            start=data.get("start") or self._defaults["start"],
+            end=data.get("end") or self._defaults["end"],
+            family=data.get("family") or "",
+            unreviewed_only=bool(data.get("unreviewed")),
+        )
+
+
+class CodingForm(forms.Form):
+    family = forms.ChoiceField(
+        choices=Family.choices, widget=forms.RadioSelect, label="Kind of rupture"
+    )
+    markers = forms.MultipleChoiceField(
+        choices=Marker.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Markers you see",
     )

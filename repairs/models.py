@@ -2,7 +2,7 @@
 and the thread of notes on each.
 
 Nothing here is hard-deleted by the app: withdrawing sets `withdrawn_at`, which hides an
-item from every scoped queryset (rupturelog/access.py) while the row stays.
+item from every scoped queryset (repairs/access.py) while the row stays.
 """
 
 from __future__ import annotations

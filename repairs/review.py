@@ -36,6 +36,7 @@ from django.db.models.expressions import RowRange
 from django.db.models.functions import Abs, Coalesce, TruncMonth
 from django.utils import timezone
 
+from repairs import access
 from repairs.codes import (
     AuthorRole,
     CodeKind,
@@ -46,7 +47,6 @@ from repairs.codes import (
     Visibility,
 )
 from repairs.models import AlertSettings, Note, RepairStep, Rupture, SupervisorCoding
-from rupturelog import access
 from rupturelog.accounts.models import User
 from sessions.models import CheckIn, RespondentRole, TherapySession
 

@@ -2,7 +2,7 @@
 people's edits from silently overwriting each other, the case revision that open pages poll,
 inbox items, and email notices.
 
-Views decide *whether* a user may act (through rupturelog/access.py); these functions carry
+Views decide *whether* a user may act (through repairs/access.py); these functions carry
 the action out.
 """
 

@@ -8,3 +8,9 @@ class TherapySessionsConfig(AppConfig):
     name = "sessions"
     label = "therapy_sessions"
     verbose_name = "Cases and sessions"
+
+    def ready(self) -> None:
+        from rupturelog.accounts.signals import client_joined
+        from sessions import receivers
+
+        client_joined.connect(receivers.open_case_for_new_client, dispatch_uid="open_case")

@@ -53,10 +53,6 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.closed_on is None
 
-    def touch(self) -> None:
-        """Record that something in this case changed (see `revision`)."""
-        Case.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
-
 
 class SessionFormat(models.TextChoices):
     IN_PERSON = "in_person", "In person"

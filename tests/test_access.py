@@ -1,4 +1,4 @@
-"""rupturelog/access.py: the one place that decides what clinical data a user may see.
+"""repairs/access.py: the one place that decides what clinical data a user may see.
 
 Each scoped queryset is checked for every role against a small case with one item of every
 kind of visibility, so a change to the rules shows up here as a named, readable failure.
@@ -13,9 +13,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from repairs import access
 from repairs.codes import AuthorRole, InboxKind, Status, Visibility
 from repairs.models import InboxItem, Note, RepairStep, Rupture
-from rupturelog import access
 from rupturelog.accounts.models import User
 from sessions.models import CheckIn, TherapySession
 from tests import factories
@@ -370,13 +370,26 @@ def test_a_supervisor_sees_the_client_by_pseudonym(cast: Cast) -> None:
 # --- What a user may change (always a narrowing of what they may see) -------------------
 
 
+def _allowed(predicate, user: User, items) -> set:
+    """The visible items the predicate lets `user` act on."""
+    return {item for item in items if predicate(user, item)}
+
+
 def test_only_the_author_may_change_an_entry(cast: Cast, record: Record) -> None:
-    assert set(access.own_ruptures_for(cast.client_a)) == {record.client_draft}
-    assert set(access.own_ruptures_for(cast.therapist_a)) == {
-        record.shared,
-        record.therapist_private,
-    }
-    assert not access.own_ruptures_for(cast.supervisor_a).exists()
+    def may_edit(persona: str) -> set:
+        user = _user(cast, persona)
+        return _allowed(access.may_edit, user, access.ruptures_for(user))
+
+    assert may_edit("client_a") == {record.client_draft}
+    assert may_edit("therapist_a") == {record.shared, record.therapist_private}
+    assert may_edit("supervisor_a") == set()
+
+
+def test_only_a_client_shares_and_only_their_own_private_draft(cast: Cast, record: Record) -> None:
+    for persona in ("client_a", "therapist_a", "supervisor_a"):
+        user = _user(cast, persona)
+        shareable = _allowed(access.may_share, user, access.ruptures_for(user))
+        assert shareable == ({record.client_draft} if persona == "client_a" else set()), persona
 
 
 def test_a_therapist_works_on_every_visible_rupture_in_their_caseload(
@@ -392,25 +405,27 @@ def test_a_therapist_works_on_every_visible_rupture_in_their_caseload(
 
 
 def test_only_the_cases_therapist_may_change_repair_steps(cast: Cast, record: Record) -> None:
-    assert set(access.own_repair_steps_for(cast.therapist_a)) == {
-        record.shared_step,
-        record.step_on_private,
-    }
+    def repairable(persona: str) -> set:
+        user = _user(cast, persona)
+        steps = access.repair_steps_for(user).select_related("rupture__case")
+        return {step for step in steps if access.may_repair(user, step.rupture)}
+
+    assert repairable("therapist_a") == {record.shared_step, record.step_on_private}
     for persona in ("client_a", "supervisor_a", "therapist_b"):
-        steps = access.own_repair_steps_for(_user(cast, persona))
-        assert not steps.filter(rupture__case=cast.case_a).exists(), persona
+        assert not {s for s in repairable(persona) if s.rupture.case_id == cast.case_a.pk}
 
 
 def test_only_the_author_may_change_a_note(cast: Cast, record: Record) -> None:
-    assert set(access.own_notes_for(cast.client_a)) == {
+    def editable(persona: str) -> set:
+        user = _user(cast, persona)
+        return _allowed(access.may_edit_note, user, access.notes_for(user))
+
+    assert editable("client_a") == {
         record.client_note,
         record.client_private_note,
         record.note_on_draft,
     }
-    assert set(access.own_notes_for(cast.therapist_a)) == {
-        record.therapist_note,
-        record.therapist_private_note,
-    }
+    assert editable("therapist_a") == {record.therapist_note, record.therapist_private_note}
 
 
 def test_moments_are_reported_only_in_sessions_that_have_begun(cast: Cast) -> None:

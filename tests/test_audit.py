@@ -7,7 +7,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from rupturelog.audit import triggers
-from rupturelog.audit.middleware import AccessLogMiddleware, known_case
+from rupturelog.audit.middleware import AccessLogMiddleware, known_cases, note_case
 from rupturelog.audit.models import AccessEvent, Action
 from tests import factories
 from tests.conftest import Cast
@@ -116,17 +116,19 @@ def test_an_edit_conflict_shows_the_saved_version_and_is_logged_as_a_view(cast: 
 
 
 def test_a_case_a_view_noted_is_used_only_for_the_object_it_was_noted_for(cast: Cast) -> None:
-    token = known_case.set(("session", cast.session_a.pk, cast.case_a.pk))
+    token = known_cases.set({})
     try:
+        note_case("session", cast.session_a.pk, cast.case_a.pk)
         assert AccessLogMiddleware._case_id("session", cast.session_a.pk) == cast.case_a.pk
-        # Any other object is looked up, whatever was noted.
-        assert AccessLogMiddleware._case_id("session", cast.session_b.pk) == cast.case_b.pk
+        # Nothing is guessed for an object the view did not note; a case is its own.
+        assert AccessLogMiddleware._case_id("session", cast.session_b.pk) is None
+        assert AccessLogMiddleware._case_id("rupture", cast.session_a.pk) is None
         assert AccessLogMiddleware._case_id("case", cast.session_a.pk) == cast.session_a.pk
     finally:
-        known_case.reset(token)
+        known_cases.reset(token)
 
 
 def test_a_noted_case_does_not_outlive_its_request(cast: Cast) -> None:
     client = cast.client_for("therapist_a")
     client.get(reverse("session_detail", args=[cast.session_a.pk]))
-    assert known_case.get() is None
+    assert known_cases.get() is None

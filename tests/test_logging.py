@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from repairs import views
+from repairs.views import case
 from rupturelog.logs import JsonFormatter, RequestContextFilter
 from tests import factories
 from tests.conftest import Cast
@@ -55,7 +55,7 @@ def test_a_server_error_is_logged_as_json_with_the_request_id_and_no_clinical_te
         # A database error's message quotes the values it refused; so might this one.
         raise ValueError(f"could not save {SECRET!r}")
 
-    monkeypatch.setattr(views, "case_detail_response", broken)
+    monkeypatch.setattr(case, "case_detail_response", broken)
     client = Client(raise_request_exception=False)
     client.force_login(cast.therapist_a)
     response = client.get(

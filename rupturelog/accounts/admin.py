@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 
 from rupturelog.accounts import invitations
 from rupturelog.accounts.forms import InvitationAdminForm
-from rupturelog.accounts.models import Invitation, Role, Supervision, User
+from rupturelog.accounts.models import Invitation, Supervision, User
 
 
 class SafeChangelist:
@@ -57,39 +57,10 @@ class UserAdmin(SafeChangelist, BaseUserAdmin):
         ("Password", {"fields": ("password1", "password2")}),
     )
     filter_horizontal = ("groups",)
-    actions = ["export_full_record"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # People are deactivated, never deleted: their clinical records point at them.
         return False
-
-    @admin.action(description="Export the full record of the selected client (JSON)")
-    def export_full_record(self, request, queryset):
-        """For a formal access request: one client's whole record, private entries marked,
-        for the practice to review before release. Logged as an export."""
-        # Imported here: accounts sits below the clinical apps it exports from.
-        from repairs.record import full_record
-        from rupturelog.audit.models import AccessEvent, Action
-
-        clients = list(queryset.filter(role=Role.CLIENT)[:2])
-        if len(clients) != 1 or queryset.count() != 1:
-            self.message_user(request, "Select exactly one client to export.", level=messages.ERROR)
-            return None
-        client = clients[0]
-        AccessEvent.objects.create(
-            user=request.user,
-            role=request.user.role,
-            action=Action.EXPORT,
-            page="admin:full_record",
-            object_type="client",
-            object_id=client.pk,
-            ip=request.META.get("REMOTE_ADDR") or None,
-            request_id=getattr(request, "request_id", "admin"),
-        )
-        response = JsonResponse(full_record(client), json_dumps_params={"indent": 2})
-        name = f"rupturelog-record-{client.pseudonym}.json"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
 
 @admin.register(Supervision)

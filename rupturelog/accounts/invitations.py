@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rupturelog.accounts.models import INVITATION_LIFETIME, Invitation, Role, User
+from rupturelog.accounts.signals import client_joined
 from rupturelog.mailing import send_plain
 
 log = logging.getLogger(__name__)
@@ -133,11 +134,8 @@ def cancel(invitation: Invitation) -> None:
 
 def accept(invitation: Invitation, user: User) -> User:
     """Make the account from the invitation, with the password already set on `user` (an
-    unsaved User built by `unsaved_user`), and open the client's case. Single use: the
+    unsaved User built by `unsaved_user`), and have the client's case opened. Single use: the
     invitation row is locked, so two tabs submitting at once make one account."""
-    # Imported here: accounts sits below the clinical apps.
-    from sessions.models import Case
-
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
         if locked is None or locked.accepted_at or locked.revoked_at:
@@ -150,9 +148,8 @@ def accept(invitation: Invitation, user: User) -> User:
             )
         user.save()
         if locked.role == Role.CLIENT:
-            Case.objects.create(
-                client=user, therapist=locked.therapist, opened_on=timezone.localdate()
-            )
+            # The case opens in the sessions app (sessions/receivers.py).
+            client_joined.send(Invitation, client=user, therapist=locked.therapist)
         locked.accepted_at = timezone.now()
         locked.user = user
         locked.save(update_fields=["accepted_at", "user"])

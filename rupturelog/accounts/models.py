@@ -106,18 +106,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name
 
-    @property
-    def is_client(self) -> bool:
-        return self.role == Role.CLIENT
-
-    @property
-    def is_therapist(self) -> bool:
-        return self.role == Role.THERAPIST
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR
-
 
 class Supervision(models.Model):
     """A supervisor reviews this therapist's cases."""

@@ -132,3 +132,10 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
         return see_other("login")
     return render(request, "accounts/invite_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own account: who they are signed in as, and what they can
+    change about it. No clinical data."""
+    return render(request, "account.html")

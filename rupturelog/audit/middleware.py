@@ -1,8 +1,9 @@
 """Writes an access event for every successful view of, or change to, clinical data.
 
-One place for the whole app: the URL's name says what kind of page it is and its keyword
-argument which object, so no view can forget to log. Background polls ("anything new?",
-the inbox badge) are not views of clinical content and are not logged.
+One place for the whole app: rupturelog/audit/pages.py says what each URL name is (a view,
+a change, an export, a reveal, or not logged, and why), the URL's keyword argument which
+object, and the view, which loads that object through the scoping module, notes its case
+(`note_case`), so no view can forget to log and the platform needs no clinical model.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 from rupturelog.audit.models import AccessEvent, Action
+from rupturelog.audit.pages import Kind, page
 from rupturelog.logs import current_request
 
-# URL keyword argument → (object type, how to find its case id).
+# URL keyword argument → object type.
 OBJECTS = {
     "case_id": "case",
     "session_id": "session",
@@ -25,17 +27,16 @@ OBJECTS = {
     "step_id": "repair_step",
     "note_id": "note",
 }
-# Pages that show or change clinical data but name no single object.
-SCOPE_PAGES = {"home", "flag_new", "review", "patterns", "review_ruptures", "my_record"}
-EXPORTS = {"review_export_ruptures", "review_export_steps", "my_record_json"}
-NOT_LOGGED = {"session_changes", "inbox_badge", "healthz", "readyz", "login", "logout"}
+CLINICAL_ROLES = ("client", "therapist", "supervisor")
 # Set by note_change() when the request wrote clinical data (the services call it).
 changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
 exported: ContextVar[bool] = ContextVar("audit_exported", default=False)
 # Set by note_reveal() when a supervisor was shown a client's real name, with the reason.
 revealed: ContextVar[str] = ContextVar("audit_revealed", default="")
-# (object type, id, case id), set by note_case() in a view that has loaded the URL's object.
-known_case: ContextVar[tuple[str, int, int] | None] = ContextVar("audit_known_case", default=None)
+# (object type, id) → case id, noted by note_case() as a view loads objects in scope.
+known_cases: ContextVar[dict[tuple[str, int], int] | None] = ContextVar(
+    "audit_known_cases", default=None
+)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -50,31 +51,19 @@ def note_reveal(reason: str) -> None:
 
 
 def note_case(object_type: str, object_id: int, case_id: int) -> None:
-    """Tell the access log which case the URL's object is in, when the view has loaded it
-    anyway (through the scoping module), so the log need not look it up again."""
-    known_case.set((object_type, object_id, case_id))
+    """Tell the access log which case an object is in, as the view loads it through the
+    scoping module (repairs/access.py `get_in_scope` does it for every object)."""
+    noted = known_cases.get()
+    if noted is None:  # outside a request (a shell, a command): nothing to log
+        return
+    # The middleware gave each request its own dict: mutating it (not setting the variable)
+    # also reaches the middleware from a view run in a copied context.
+    noted[(object_type, int(object_id))] = case_id
 
 
 def note_change() -> None:
     """Record that this request changed clinical data (called by every write path)."""
     changed.set(True)
-
-
-def _case_id(object_type: str, object_id: int) -> int | None:
-    # Imported here: the audit app sits below the clinical apps it logs.
-    from repairs.models import Note, RepairStep, Rupture
-    from sessions.models import TherapySession
-
-    if object_type == "case":
-        return object_id
-    lookups = {
-        "session": (TherapySession, "case_id"),
-        "rupture": (Rupture, "case_id"),
-        "repair_step": (RepairStep, "rupture__case_id"),
-        "note": (Note, "rupture__case_id"),
-    }
-    model, field = lookups[object_type]
-    return model.objects.filter(pk=object_id).values_list(field, flat=True).first()
 
 
 class AccessLogMiddleware:
@@ -85,7 +74,7 @@ class AccessLogMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         # Each request starts with nothing noted.
-        fresh = ((changed, False), (exported, False), (revealed, ""), (known_case, None))
+        fresh = ((changed, False), (exported, False), (revealed, ""), (known_cases, {}))
         tokens = [(var, var.set(value)) for var, value in fresh]
         request_token = current_request.set(request)
         try:
@@ -103,33 +92,23 @@ class AccessLogMiddleware:
         match = request.resolver_match
         if user is None or not user.is_authenticated or match is None:
             return
-        if user.role not in ("client", "therapist", "supervisor"):
+        if user.role not in CLINICAL_ROLES:
             return  # administrators reach no clinical data through these pages
-        name = match.view_name
+        entry = page(match.view_name)
         # Refusals show nothing; a 409 does: the edit conflict view shows the saved version.
         refused = response.status_code >= 400 and response.status_code != 409
-        if name in NOT_LOGGED or name.startswith("admin:") or refused:
+        if entry.kind == Kind.NONE or refused:
             return
         object_type, object_id = "", None
         for kwarg, kind in OBJECTS.items():
             if kwarg in match.kwargs:
                 object_type, object_id = kind, match.kwargs[kwarg]
                 break
-        if object_id is None and name not in SCOPE_PAGES | EXPORTS:
-            return
-        if revealed.get():
-            action = Action.REVEAL
-        elif name in EXPORTS or exported.get():
-            action = Action.EXPORT
-        elif changed.get():
-            action = Action.CHANGE
-        else:
-            action = Action.VIEW
         AccessEvent.objects.create(
             user=user,
             role=user.role,
-            action=action,
-            page=name,
+            action=self._action(entry.kind),
+            page=match.view_name,
             object_type=object_type,
             object_id=object_id,
             case_id=self._case_id(object_type, object_id),
@@ -139,10 +118,22 @@ class AccessLogMiddleware:
         )
 
     @staticmethod
+    def _action(kind: Kind) -> str:
+        """What the request did, from the page's kind and what the view noted."""
+        if revealed.get():
+            return Action.REVEAL
+        if kind == Kind.EXPORT or exported.get():
+            return Action.EXPORT
+        if changed.get():
+            return Action.CHANGE
+        return Action.VIEW
+
+    @staticmethod
     def _case_id(object_type: str, object_id: int | None) -> int | None:
+        """The case of the URL's object: a case is its own; any other object's case is what
+        the view noted while loading it (None if it noted nothing, which a test prevents)."""
         if object_id is None:
             return None
-        known = known_case.get()
-        if known is not None and known[:2] == (object_type, object_id):
-            return known[2]
-        return _case_id(object_type, object_id)
+        if object_type == "case":
+            return int(object_id)
+        return (known_cases.get() or {}).get((object_type, int(object_id)))

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from repairs import review_views
+from repairs.views import export as export_views
 from tests.review.conftest import CLIENT_NAMES, RANGE, Practice
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,7 @@ def test_a_therapist_exports_only_their_own_caseload(practice: Practice) -> None
 def test_the_export_reads_in_chunks_by_id_and_every_row_comes_out_once(
     practice: Practice, monkeypatch: pytest.MonkeyPatch, what: str
 ) -> None:
-    monkeypatch.setattr(review_views, "CHUNK", 2)
+    monkeypatch.setattr(export_views, "CHUNK", 2)
     client = practice.login(practice.supervisor)
     with CaptureQueriesContext(connection) as captured:
         _, text = export(client, what)
@@ -215,7 +215,7 @@ def test_the_export_reads_in_chunks_by_id_and_every_row_comes_out_once(
 
 
 def test_free_text_that_looks_like_a_formula_is_exported_as_text() -> None:
-    from repairs.review_views import _cell
+    from repairs.views.export import _cell
 
     assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert _cell("+1") == "'+1" and _cell("-2") == "'-2" and _cell("@SUM(A1)") == "'@SUM(A1)"

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from repairs import access
 from repairs.codes import Family, Visibility
 from repairs.models import Rupture
-from rupturelog import access
 from sessions.models import TherapySession
 from tests import factories
 from tests.timeline.conftest import HTMX, World, text
@@ -118,7 +118,7 @@ def client_pages(seeded: Seeded) -> list[tuple[str, dict[str, str]]]:
             pages += [(reverse("rupture_edit", args=[rupture.pk]), h) for h in both]
         elif rupture.visibility == Visibility.SHARED:
             pages += [(reverse("client_view", args=[rupture.pk]), h) for h in both]
-    for note in access.own_notes_for(user):
+    for note in access.notes_for(user).filter(author_id=user.pk):
         pages += [(reverse("note_edit", args=[note.pk]), h) for h in both]
     return pages
 

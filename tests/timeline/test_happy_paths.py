@@ -9,9 +9,9 @@ import pytest
 from django.http import HttpResponse
 from django.urls import reverse
 
+from repairs import access
 from repairs.codes import Family, InboxKind, Status, Visibility
 from repairs.models import InboxItem, Note, RepairStep, Rupture
-from rupturelog import access
 from tests import factories
 from tests.timeline.conftest import (
     HTMX,

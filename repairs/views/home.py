@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 
-from repairs import review
-from rupturelog import access
+from repairs import access, review
 from rupturelog.accounts.models import Role
 
 # Check-ins are offered for sessions this recent; older ones are past remembering well.
@@ -50,10 +52,3 @@ def home(request: HttpRequest) -> HttpResponse:
                 .order_by("therapy_session__starts_at", "pk")[:50]
             )
     return render(request, f"home/{user.role}.html", context)
-
-
-@login_required
-def account(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's own account: who they are signed in as, and what they can
-    change about it. No clinical data."""
-    return render(request, "account.html")

@@ -18,7 +18,7 @@ The rules (../shared/DESIGN.md, "People and what each may see"):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import (
     Aggregate,
@@ -26,6 +26,7 @@ from django.db.models import (
     Count,
     F,
     Max,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -34,17 +35,22 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Concat
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from repairs.codes import AuthorRole, Status, Visibility
 from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode, RuptureReview
 from rupturelog.accounts.models import Role, Supervision, User
-from sessions.models import Case, CheckIn, TherapySession
+from rupturelog.audit.middleware import note_case
+from sessions.models import Case, CheckIn, RespondentRole, TherapySession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     AnyUser = User | AnonymousUser
+
+_M = TypeVar("_M", bound=Model)
 
 NOTHING = Q(pk__in=[])
 UNRESOLVED = [Status.OPEN, Status.REPAIRING]
@@ -68,6 +74,16 @@ def supervised_therapists(user: AnyUser) -> QuerySet[User]:
     if _clinical_role(user) != Role.SUPERVISOR:
         return User.objects.none()
     return User.objects.filter(pk__in=supervised_therapist_ids(user), is_active=True)
+
+
+def figure_therapists_for(user: AnyUser) -> QuerySet[User]:
+    """Whose figures the user may see: a supervisor's supervisees, a therapist themself."""
+    role = _clinical_role(user)
+    if role == Role.SUPERVISOR:
+        return supervised_therapists(user).order_by("display_name")
+    if role == Role.THERAPIST:
+        return User.objects.filter(pk=user.pk)
+    return User.objects.none()
 
 
 def _case_q(user: AnyUser, prefix: str = "") -> Q:
@@ -183,12 +199,12 @@ def repair_steps_for(user: AnyUser) -> QuerySet[RepairStep]:
     """Repair steps of ruptures the user may see (not withdrawn)."""
     return RepairStep.objects.filter(
         _rupture_q(user, "rupture__"), withdrawn_at__isnull=True
-    ).select_related("therapy_session")
+    ).select_related("therapy_session", "rupture")
 
 
 def notes_for(user: AnyUser) -> QuerySet[Note]:
     """Notes the user may read, oldest first, with their author loaded."""
-    return Note.objects.filter(_note_q(user)).select_related("author")
+    return Note.objects.filter(_note_q(user)).select_related("author", "rupture")
 
 
 class _CommaList(Aggregate):
@@ -309,30 +325,14 @@ def with_session_counts(therapy_sessions: QuerySet[TherapySession], user: AnyUse
     )
 
 
-# --- What a user may change -------------------------------------------------------------
-# Each is a narrowing of what they may see, so "may change" never exceeds "may see".
-
-
-def own_ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
-    """Entries the user wrote: only the author edits, shares or withdraws an entry."""
-    return ruptures_for(user).filter(author_id=user.pk)
+# --- Lists a user works through ---------------------------------------------------------
 
 
 def caseload_ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
-    """Ruptures in the therapist's own cases: where they add repair, status and links."""
+    """Ruptures in the therapist's own cases (their home page's "still open" list)."""
     if _clinical_role(user) != Role.THERAPIST:
         return Rupture.objects.none()
     return ruptures_for(user).filter(case__therapist=user)
-
-
-def own_repair_steps_for(user: AnyUser) -> QuerySet[RepairStep]:
-    if _clinical_role(user) != Role.THERAPIST:
-        return RepairStep.objects.none()
-    return repair_steps_for(user).filter(rupture__case__therapist=user)
-
-
-def own_notes_for(user: AnyUser) -> QuerySet[Note]:
-    return notes_for(user).filter(author_id=user.pk)
 
 
 def flaggable_sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
@@ -399,3 +399,201 @@ def note_histories_for(user: AnyUser) -> QuerySet[Note]:
     else:
         scope = NOTHING
     return Note.objects.filter(scope).select_related("rupture__therapy_session", "author")
+
+
+# --- Who may do what --------------------------------------------------------------------
+# The one source for "may this person act here", used by the views (a refusal is the same
+# 404 as an object outside their scope) and by the card presenter (repairs/cards.py), which
+# offers exactly the actions these allow. Each takes an object the user has already loaded
+# through their scope above, so "may act" never exceeds "may see".
+
+
+def get_in_scope(queryset: QuerySet[_M], pk: int) -> _M:
+    """The object `pk` of a scoped queryset, or a 404 exactly like a missing one; and the
+    access log is told which case it is in (the platform's middleware cannot look it up)."""
+    item = get_object_or_404(queryset, pk=pk)
+    note_case(_AUDIT_TYPES[type(item)], item.pk, _case_id_of(item))
+    return item
+
+
+_AUDIT_TYPES: dict[type, str] = {
+    Case: "case",
+    TherapySession: "session",
+    Rupture: "rupture",
+    RepairStep: "repair_step",
+    Note: "note",
+    InboxItem: "inbox_item",
+}
+
+
+def _case_id_of(item: Model) -> int:
+    if isinstance(item, Case):
+        return item.pk
+    if isinstance(item, RepairStep | Note):
+        return item.rupture.case_id
+    return item.case_id  # type: ignore[attr-defined]  # sessions, ruptures, inbox items
+
+
+def _case_therapist_id(rupture: Rupture) -> int:
+    """The rupture's case's therapist: a card carries it as an annotation
+    (`ruptures_with_threads`), a rupture loaded by `ruptures_for` has its case."""
+    annotated = getattr(rupture, "case_therapist_id", None)
+    return annotated if annotated is not None else rupture.case.therapist_id
+
+
+def is_case_therapist(user: AnyUser, rupture: Rupture) -> bool:
+    return _clinical_role(user) == Role.THERAPIST and _case_therapist_id(rupture) == user.pk
+
+
+def is_care_team_member(user: AnyUser) -> bool:
+    """Client or therapist: the two people who write to each other on the timeline."""
+    return _clinical_role(user) in (Role.CLIENT, Role.THERAPIST)
+
+
+# Pages a role opens.
+
+
+def may_flag(user: AnyUser) -> bool:
+    """ "Flag a moment" is the client's."""
+    return _clinical_role(user) == Role.CLIENT
+
+
+def may_log(user: AnyUser) -> bool:
+    """Logging a moment from the therapist's side."""
+    return _clinical_role(user) == Role.THERAPIST
+
+
+def may_check_in(user: AnyUser) -> bool:
+    return is_care_team_member(user)
+
+
+def may_review(user: AnyUser) -> bool:
+    """The supervisor's review across their supervisees."""
+    return _clinical_role(user) == Role.SUPERVISOR
+
+
+def may_see_patterns(user: AnyUser) -> bool:
+    """A therapist's own patterns page."""
+    return _clinical_role(user) == Role.THERAPIST
+
+
+def may_see_figures(user: AnyUser) -> bool:
+    """The moments behind a figure, and the CSV: whoever has a figures page."""
+    return may_review(user) or may_see_patterns(user)
+
+
+def may_set_notices(user: AnyUser) -> bool:
+    """Email notices of new flags and replies are a therapist's setting."""
+    return _clinical_role(user) == Role.THERAPIST
+
+
+def may_read_own_record(user: AnyUser) -> bool:
+    """The right of access: a client's whole record and who opened it."""
+    return _clinical_role(user) == Role.CLIENT
+
+
+# A session (loaded through `sessions_for`).
+
+
+def _has_begun(therapy_session: TherapySession) -> bool:
+    return therapy_session.starts_at <= timezone.now()
+
+
+def may_log_in(user: AnyUser, therapy_session: TherapySession) -> bool:
+    """The case's therapist logs moments in sessions that have begun."""
+    return (
+        may_log(user)
+        and _has_begun(therapy_session)
+        and therapy_session.case.therapist_id == user.pk
+    )
+
+
+def may_flag_in(user: AnyUser, therapy_session: TherapySession) -> bool:
+    """The case's client flags moments in sessions that have begun."""
+    case = therapy_session.case
+    return may_flag(user) and _has_begun(therapy_session) and case.client_id == user.pk
+
+
+def may_check_in_to(user: AnyUser, therapy_session: TherapySession) -> bool:
+    """The case's client or therapist answers a session's check-in once it has begun (once
+    each: the view says so when they already have)."""
+    case = therapy_session.case
+    return (
+        may_check_in(user)
+        and _has_begun(therapy_session)
+        and user.pk in (case.client_id, case.therapist_id)
+    )
+
+
+# A rupture (loaded through `ruptures_for` or `ruptures_with_threads`).
+
+
+def may_edit(user: AnyUser, rupture: Rupture) -> bool:
+    """Only the author edits or withdraws an entry."""
+    return is_care_team_member(user) and rupture.author_id == user.pk
+
+
+def may_share(user: AnyUser, rupture: Rupture) -> bool:
+    """A client shares their own private draft. (A therapist's private entry is shared by
+    editing its visibility.)"""
+    return (
+        may_edit(user, rupture)
+        and rupture.author_role == RespondentRole.CLIENT
+        and rupture.visibility == Visibility.PRIVATE
+    )
+
+
+def may_repair(user: AnyUser, rupture: Rupture) -> bool:
+    """The case's therapist adds and edits repair steps, and sets status and agreement."""
+    return is_case_therapist(user, rupture)
+
+
+def may_link(user: AnyUser, rupture: Rupture) -> bool:
+    """The case's therapist links a client's flag, not yet linked, to their own entry for
+    the same moment (or records their view of it)."""
+    return (
+        is_case_therapist(user, rupture)
+        and rupture.author_role == RespondentRole.CLIENT
+        and not rupture.counterpart_id
+    )
+
+
+def may_add_note(user: AnyUser, rupture: Rupture) -> bool:
+    """The client and the case's therapist reply; a supervisor adds a supervision note."""
+    role = _clinical_role(user)
+    return role in (Role.CLIENT, Role.SUPERVISOR) or is_case_therapist(user, rupture)
+
+
+def may_give_client_view(user: AnyUser, rupture: Rupture) -> bool:
+    """On a therapist's shared entry, the client says whether they saw it the same way."""
+    return (
+        _clinical_role(user) == Role.CLIENT
+        and rupture.author_role == RespondentRole.THERAPIST
+        and rupture.visibility == Visibility.SHARED
+    )
+
+
+def may_mark(user: AnyUser, rupture: Rupture) -> bool:
+    """A supervisor marks a supervisee's moment reviewed, or codes it blind."""
+    return _clinical_role(user) == Role.SUPERVISOR
+
+
+def may_open_history(user: AnyUser, rupture: Rupture) -> bool:
+    """The card's "History" link: for the client and therapist (supervisors open only their
+    own notes' history, from elsewhere)."""
+    return is_care_team_member(user)
+
+
+# A note (loaded through `notes_for`).
+
+
+def may_edit_note(user: AnyUser, note: Note) -> bool:
+    """Only the author edits or withdraws a note."""
+    return note.author_id == user.pk
+
+
+def require(allowed: bool) -> None:
+    """Refuse an action the person may not take with the same 404 as an object outside
+    their scope: nothing tells them whether it exists."""
+    if not allowed:
+        raise Http404

@@ -1,19 +1,22 @@
-"""Case and session pages: what a viewer may see of a course of therapy."""
+"""The session timeline: the bar, the moments as cards, one card on its own (htmx
+"cancel" and refreshes), and the cheap "anything new?" poll behind an open timeline."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
 from django.utils.functional import LazyObject, empty
+from django_htmx.http import trigger_client_event
 
-from repairs.forms import RevealForm
-from rupturelog import access
-from rupturelog.audit.middleware import note_case
-from sessions.models import Case, RespondentRole, TherapySession
+from repairs import access
+from repairs.views.inline import render_card
+from sessions.models import RespondentRole, TherapySession
 
 
 def plain_user(request: HttpRequest):
@@ -25,62 +28,6 @@ def plain_user(request: HttpRequest):
     if user._wrapped is empty:
         user._setup()
     return user._wrapped
-
-
-@login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_object_or_404(access.cases_for(request.user), pk=case_id)
-    return case_detail_response(request, case)
-
-
-def case_detail_response(
-    request: HttpRequest,
-    case: Case,
-    *,
-    reveal_form: forms.Form | None = None,
-    revealed_name: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    """The case page; also the answer to a supervisor's "show the real name" (with it)."""
-    user = request.user
-    therapy_sessions = access.with_session_counts(
-        access.sessions_for(user).filter(case=case), user
-    ).order_by("number")
-    check_ins = (
-        access.check_ins_for(user)
-        .filter(therapy_session__case=case)
-        .order_by("therapy_session__number", "respondent_role")
-    )
-    by_session: dict[int, dict[str, object]] = {}
-    for check_in in check_ins:
-        by_session.setdefault(check_in.therapy_session_id, {})[check_in.respondent_role] = check_in
-    rows = [(s, by_session.get(s.pk, {})) for s in therapy_sessions]
-    context = {"case": case, "rows": rows, "chart": _check_in_chart(rows)}
-    if access.sees_client_by_pseudonym(user, case):
-        context["reveal_form"] = reveal_form or RevealForm()
-        context["revealed_name"] = revealed_name
-    if request.htmx and reveal_form is not None:
-        return render(request, "repairs/case_detail.html#real-name", context, status=status)
-    return render(request, "repairs/case_detail.html", context, status=status)
-
-
-def _check_in_chart(rows: list) -> list[dict]:
-    """Points for the case page's check-in chart: per session and side, how strong the
-    tension was (0 when there was none), placed as a percentage across the chart."""
-    points = []
-    for index, (therapy_session, answers) in enumerate(rows):
-        for side, check_in in answers.items():
-            strength = (check_in.intensity or 1) if check_in.tension else 0
-            points.append(
-                {
-                    "x": round((index + 0.5) * 100 / len(rows), 2),
-                    "y": 88 - strength * 16,
-                    "side": side,
-                    "label": f"Session {therapy_session.number}, {side}: "
-                    + (f"tension {strength} of 5" if strength else "no tension"),
-                }
-            )
-    return points
 
 
 def _marks(ruptures: list, minutes: int) -> list[dict]:
@@ -111,11 +58,10 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     # viewer's role and id on every card, and each read through the wrapper costs a proxy call.
     user = plain_user(request)
     target = request.htmx.target if request.htmx else None
-    therapy_session = get_object_or_404(access.sessions_for(user), pk=session_id)
+    therapy_session = access.get_in_scope(access.sessions_for(user), session_id)
     if target not in ("timeline-bar", "timeline-live"):  # the whole page, with its pager
         access.add_neighbours(therapy_session)
     case = therapy_session.case
-    note_case("session", therapy_session.pk, case.pk)
     context = {
         "therapy_session": therapy_session,
         "case": case,
@@ -153,15 +99,13 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         context["live_refresh"] = True
         return render(request, "repairs/session_detail.html#timeline-live", context)
 
-    started = therapy_session.starts_at <= timezone.now()
     check_ins = list(access.check_ins_of_session(user, therapy_session))
+    answered = any(c.respondent_id == user.pk for c in check_ins)
     context.update(
         check_ins=check_ins,
-        can_log=started and user.pk == case.therapist_id,
-        can_flag=started and user.pk == case.client_id,
-        can_check_in=started
-        and user.pk in (case.client_id, case.therapist_id)
-        and not any(c.respondent_id == user.pk for c in check_ins),
+        can_log=access.may_log_in(user, therapy_session),
+        can_flag=access.may_flag_in(user, therapy_session),
+        can_check_in=access.may_check_in_to(user, therapy_session) and not answered,
     )
     return render(request, "repairs/session_detail.html", context)
 
@@ -172,3 +116,32 @@ def _bar(ruptures: list, therapy_session: TherapySession) -> dict[str, list]:
         "placed": _marks(ruptures, therapy_session.minutes),
         "unplaced": [r for r in ruptures if r.minute is None],
     }
+
+
+@login_required
+def rupture_card(request: HttpRequest, rupture_id: int) -> HttpResponse:
+    """One card, as the viewer sees it (htmx "cancel" and refreshes)."""
+    if not request.htmx:
+        rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
+        return redirect(rupture.get_absolute_url())
+    return render_card(request, rupture_id, event=False)
+
+
+@login_required
+def session_changes(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Has anything in this session's case changed since revision `rev`?
+
+    Open timelines ask every 15 s. Unchanged: 204 and nothing rendered (one indexed lookup
+    after authentication). Changed: a short polite announcement, and an event that makes the
+    timeline fetch its fresh moments.
+    """
+    revision = (
+        access.sessions_for(request.user).filter(pk=session_id).values_list("case__revision")
+    ).first()
+    if revision is None:
+        raise Http404
+    if request.GET.get("rev") == str(revision[0]):
+        return HttpResponse(status=204)
+    response = HttpResponse("The timeline has been updated.")
+    trigger_client_event(response, "timelineChanged")
+    return response

@@ -1,7 +1,7 @@
 """The version history of one rupture, repair step or note: every saved version, who made
 it and what it changed, withdrawals included.
 
-Who may open which history is decided in rupturelog/access.py (`*_histories_for`); which
+Who may open which history is decided in repairs/access.py (`*_histories_for`); which
 versions they then see (not a private draft's) in repairs/history.py. The access log
 records each opening as a view, like any page naming a clinical object in its URL.
 Check-ins keep their history rows too, but have no page: they are answered once and never
@@ -11,12 +11,15 @@ edited in the app, so their history is a single version.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import render
 
+from repairs import access
 from repairs.history import item_history
 from repairs.models import Note, RepairStep, Rupture
-from rupturelog import access
 
 
 def _page(
@@ -34,7 +37,7 @@ def _page(
 
 @login_required
 def rupture_history(request: HttpRequest, rupture_id: int) -> HttpResponse:
-    rupture = get_object_or_404(access.rupture_histories_for(request.user), pk=rupture_id)
+    rupture = access.get_in_scope(access.rupture_histories_for(request.user), rupture_id)
     # The rupture's steps and notes whose own history this person may open, withdrawn ones
     # included (the timeline no longer shows those; this is where they can still be found).
     steps = access.repair_step_histories_for(request.user).filter(rupture=rupture)
@@ -50,11 +53,11 @@ def rupture_history(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 def step_history(request: HttpRequest, step_id: int) -> HttpResponse:
-    step = get_object_or_404(access.repair_step_histories_for(request.user), pk=step_id)
+    step = access.get_in_scope(access.repair_step_histories_for(request.user), step_id)
     return _page(request, step, step.rupture)
 
 
 @login_required
 def note_history(request: HttpRequest, note_id: int) -> HttpResponse:
-    note = get_object_or_404(access.note_histories_for(request.user), pk=note_id)
+    note = access.get_in_scope(access.note_histories_for(request.user), note_id)
     return _page(request, note, note.rupture)
