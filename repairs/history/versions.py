@@ -156,34 +156,10 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
     onwards: earlier versions (a private draft) are counted, never shown. A client does not
     see codes or classifications their card hides either. A fixed number of queries.
     """
-    from rupturelog.accounts.models import User
-
     model = type(item)
-    events = list(event_model(model).objects.filter(pgh_obj_id=item.pk).order_by("pgh_id"))
-    code_events: list[Any] = []
-    if model is Rupture:
-        code_events = list(
-            event_model(RuptureCode).objects.filter(rupture_id=item.pk).order_by("pgh_id")
-        )
-    user_ids = {e.pgh_context.get("user") for e in events + code_events if e.pgh_context}
-    user_ids.add(item.author_id)
-    names = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "display_name"))
-    sessions: dict[int, int] = {}
-    if model is RepairStep:
-        sessions = dict(
-            TherapySession.objects.filter(
-                pk__in={e.therapy_session_id for e in events}
-            ).values_list("pk", "number")
-        )
-
-    # One change = the rows one request or service call wrote (same change id); a row
-    # written with no change id (a raw UPDATE outside the app) is a change of its own.
-    groups: dict[Any, list[Any]] = {}
-    for event in sorted(events + code_events, key=lambda e: (e.pgh_created_at, e.pgh_id)):
-        groups.setdefault(event.pgh_context_id or ("row", type(event), event.pgh_id), []).append(
-            event
-        )
-
+    events, code_events = _events(item)
+    names = _names(item, events + code_events)
+    sessions = _session_numbers(events) if model is RepairStep else {}
     is_author = item.author_id == viewer.pk
     is_client = viewer.role == "client"
     fields = [f for f in FIELDS[model] if f.for_client or not is_client]
@@ -192,15 +168,10 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
     latest = None  # the item's latest snapshot event
     shown_state: dict[str, Any] | None = None  # the last state the viewer was shown
     hidden = hidden_total = 0
-    for rows in groups.values():
+    for rows in _changes(events + code_events):
         item_rows = [r for r in rows if isinstance(r, event_model(model))]
-        for row in rows:
-            if model is Rupture and isinstance(row, event_model(RuptureCode)):
-                kind_codes = codes.setdefault(CODE_FIELDS[row.kind], set())
-                if row.pgh_label == "delete":
-                    kind_codes.discard(row.code)
-                else:
-                    kind_codes.add(row.code)
+        if model is Rupture:
+            _fold_codes(rows, codes)
         if item_rows:
             latest = item_rows[-1]
         if latest is None:
@@ -211,19 +182,8 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
             hidden += 1
             hidden_total += 1
             continue
-        context = next((r.pgh_context for r in rows if r.pgh_context), None) or {}
         label = item_rows[0].pgh_label if item_rows else "update"
-        who_id = context.get("user")
-        if who_id is None and label == "insert":
-            who_id = item.author_id  # written outside a request: only its author writes one
-        if who_id == viewer.pk:
-            who = "You"
-        elif who_id in names:
-            who = names[who_id]
-        elif label == "baseline":
-            who = "Not recorded"
-        else:
-            who = "Not recorded (changed outside the app's pages)"
+        who = _who(rows, label, item, viewer, names)
         if hidden:
             versions.append(Version(at=rows[0].pgh_created_at, who="", summary="", hidden=hidden))
             hidden = 0
@@ -263,3 +223,79 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
         last = events[-1].pgh_created_at
         versions.append(Version(at=last, who="", summary="", hidden=hidden))
     return History(versions=versions, hidden_before_shared=hidden_total, recorded=bool(events))
+
+
+def _events(item: Rupture | RepairStep | Note) -> tuple[list[Any], list[Any]]:
+    """The item's own event rows and, for a rupture, its codes' event rows, oldest first."""
+    model = type(item)
+    events = list(event_model(model).objects.filter(pgh_obj_id=item.pk).order_by("pgh_id"))
+    code_events: list[Any] = []
+    if model is Rupture:
+        code_events = list(
+            event_model(RuptureCode).objects.filter(rupture_id=item.pk).order_by("pgh_id")
+        )
+    return events, code_events
+
+
+def _names(item: Rupture | RepairStep | Note, events: list[Any]) -> dict[int, str]:
+    """The display names of everyone who made one of the changes, and of the item's author."""
+    from rupturelog.accounts.models import User
+
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+    user_ids.add(item.author_id)
+    return dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "display_name"))
+
+
+def _session_numbers(events: list[Any]) -> dict[int, int]:
+    """The number of each session a repair step's versions name, by session id."""
+    return dict(
+        TherapySession.objects.filter(pk__in={e.therapy_session_id for e in events}).values_list(
+            "pk", "number"
+        )
+    )
+
+
+def _changes(events: list[Any]) -> list[list[Any]]:
+    """The event rows grouped by change, in the order they were written.
+
+    One change = the rows one request or service call wrote (same change id); a row written
+    with no change id (a raw UPDATE outside the app) is a change of its own.
+    """
+    groups: dict[Any, list[Any]] = {}
+    for event in sorted(events, key=lambda e: (e.pgh_created_at, e.pgh_id)):
+        groups.setdefault(event.pgh_context_id or ("row", type(event), event.pgh_id), []).append(
+            event
+        )
+    return list(groups.values())
+
+
+def _fold_codes(rows: list[Any], codes: dict[str, set[str]]) -> None:
+    """Apply one change's code rows to a rupture's codes by field (markers, causes, ...)."""
+    for row in rows:
+        if isinstance(row, event_model(RuptureCode)):
+            kind_codes = codes.setdefault(CODE_FIELDS[row.kind], set())
+            if row.pgh_label == "delete":
+                kind_codes.discard(row.code)
+            else:
+                kind_codes.add(row.code)
+
+
+def _who(
+    rows: list[Any],
+    label: str,
+    item: Rupture | RepairStep | Note,
+    viewer: Any,
+    names: dict[int, str],
+) -> str:
+    """Who made one change, as the viewer reads it."""
+    context = next((r.pgh_context for r in rows if r.pgh_context), None) or {}
+    who_id = context.get("user")
+    if who_id is None and label == "insert":
+        who_id = item.author_id  # written outside a request: only its author writes one
+    if who_id == viewer.pk:
+        return "You"
+    if who_id in names:
+        return names[who_id]
+    if label == "baseline":
+        return "Not recorded"
+    return "Not recorded (changed outside the app's pages)"
