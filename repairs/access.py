@@ -358,7 +358,7 @@ def inbox_for(user: AnyUser) -> QuerySet[InboxItem]:
 # case's therapist may open it; a client, the history of what they wrote or what was shared
 # with them. Never a client's draft that was never shared (nor a therapist's private entry
 # for the client); supervisors only their own notes. Versions from while an item was
-# private are then hidden from everyone but its author (repairs/history.py).
+# private are then hidden from everyone but its author (repairs/history/versions.py).
 
 
 def _history_rupture_q(user: AnyUser, prefix: str = "") -> Q:

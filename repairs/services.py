@@ -17,7 +17,6 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from repairs import history
 from repairs.codes import (
     AuthorRole,
     CodeKind,
@@ -26,6 +25,7 @@ from repairs.codes import (
     Status,
     Visibility,
 )
+from repairs.history import capture
 from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.models import Role, User
 from rupturelog.audit.middleware import note_change
@@ -55,22 +55,22 @@ def _save_versioned(item: Any, expected_version: int, fields: list[str]) -> None
     """
     model = type(item)
     values = {name: getattr(item, name) for name in fields}
-    history.record_before_change(model, [item.pk])
+    capture.keep_baseline(model, [item.pk])
     updated = model.objects.filter(
         pk=item.pk, version=expected_version, withdrawn_at__isnull=True
     ).update(**values, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
         raise EditConflict(model.objects.get(pk=item.pk))
-    history.record(model, [item.pk], "update")
+    capture.snapshot(model, [item.pk], "update")
     item.version = expected_version + 1
 
 
 def _update_ruptures(pks: list[int], **values: Any) -> int:
     """A plain UPDATE of ruptures that is not an edit (links, the client's view), kept in
     the history like any other change."""
-    history.record_before_change(Rupture, pks)
+    capture.keep_baseline(Rupture, pks)
     updated = Rupture.objects.filter(pk__in=pks).update(**values)
-    history.record(Rupture, pks, "update")
+    capture.snapshot(Rupture, pks, "update")
     return updated
 
 
@@ -81,12 +81,12 @@ def _set_codes(rupture: Rupture, codes: dict[str, list[str]]) -> None:
         wanted = set(values)
         # Rows are clinical data too, so codes that no longer apply are removed only here,
         # through the one editing path; the version history keeps each removed code.
-        history.delete_codes(rupture.codes.filter(kind=kind, code__in=existing - wanted))
+        capture.delete_codes(rupture.codes.filter(kind=kind, code__in=existing - wanted))
         added = sorted(wanted - existing)
         created = RuptureCode.objects.bulk_create(
             [RuptureCode(rupture=rupture, kind=kind, code=code) for code in added]
         )
-        history.record(RuptureCode, [code.pk for code in created], "insert")
+        capture.snapshot(RuptureCode, [code.pk for code in created], "insert")
 
 
 def _notify(recipient: User, kind: str, rupture: Rupture | None, therapy_session: TherapySession):
@@ -172,7 +172,7 @@ def rupture_create(
     if rupture.visibility == Visibility.SHARED:
         rupture.shared_at = timezone.now()
     rupture.save()
-    history.record(Rupture, [rupture.pk], "insert")
+    capture.snapshot(Rupture, [rupture.pk], "insert")
     _set_codes(rupture, data.codes())
     if counterpart is not None:
         _link(rupture, counterpart)
@@ -303,13 +303,13 @@ def repair_step_add(rupture: Rupture, *, author: User, data: RepairStepData) -> 
                     position=last + 1,
                     **{name: getattr(data, name) for name in STEP_FIELDS},
                 )
-                history.record(RepairStep, [step.pk], "insert")
+                capture.snapshot(RepairStep, [step.pk], "insert")
                 if rupture.status == Status.OPEN:
-                    history.record_before_change(Rupture, [rupture.pk])
+                    capture.keep_baseline(Rupture, [rupture.pk])
                     if Rupture.objects.filter(pk=rupture.pk, status=Status.OPEN).update(
                         status=Status.REPAIRING, version=F("version") + 1
                     ):
-                        history.record(Rupture, [rupture.pk], "update")
+                        capture.snapshot(Rupture, [rupture.pk], "update")
                 _touch(rupture.case_id)
                 return step
         except IntegrityError:
@@ -346,7 +346,7 @@ def note_add(rupture: Rupture, *, author: User, body: str, visibility: str) -> N
     note = Note.objects.create(
         rupture=rupture, author=author, author_role=role, body=body, visibility=visibility
     )
-    history.record(Note, [note.pk], "insert")
+    capture.snapshot(Note, [note.pk], "insert")
     if visibility == Visibility.SHARED and role != AuthorRole.SUPERVISOR:
         case = Case.objects.select_related("client", "therapist").get(pk=rupture.case_id)
         _notify(_counterparty(case, role), InboxKind.REPLY, rupture, rupture.therapy_session)
@@ -401,7 +401,7 @@ def check_in_save(
         resolution=resolution if tension else None,
         comment=comment,
     )
-    history.record(CheckIn, [check_in.pk], "insert")
+    capture.snapshot(CheckIn, [check_in.pk], "insert")
     other = CheckIn.objects.filter(therapy_session=therapy_session).exclude(pk=check_in.pk).first()
     if other is not None:
         pair = (check_in, other) if role == RespondentRole.CLIENT else (other, check_in)

@@ -1,4 +1,4 @@
-"""Version history of clinical records: every insert and update keeps a snapshot.
+"""Version history of the clinical tables: every insert and update keeps a snapshot.
 
 On PostgreSQL, django-pghistory triggers write an event row for every INSERT and UPDATE of
 a tracked table, whatever sends it (the app, `QuerySet.update()`, the admin, a psql
@@ -7,7 +7,7 @@ DELETE. Who made the change comes from `pghistory.context`, which prefixes each 
 with `set_config(...)`: PostgreSQL-only SQL that SQLite cannot run.
 
 On SQLite there are no triggers, so the app's one write path (repairs/services.py) writes
-the same event rows itself through repairs/history.py, and only there.
+the same event rows itself through repairs/history/capture.py, and only there.
 
 Both databases store the same thing in the event rows: the snapshot, a label ("insert",
 "update", "delete"), `pgh_context` as JSON ({"user": id, "url": path}) and
@@ -45,7 +45,7 @@ def track(*trackers: pghistory.RowEvent) -> Callable[[type], type]:
     )
 
 
-def triggers_record_history() -> bool:
+def triggers_keep_history() -> bool:
     """True where the database writes the history itself (PostgreSQL triggers)."""
     return connection.vendor == "postgresql"
 
@@ -73,7 +73,7 @@ def change(**metadata: Any) -> Iterator[None]:
     Nested uses join the outermost one, so a request and the service call inside it are one
     change. Also usable as a decorator (repairs/services.py decorates each write).
     """
-    if triggers_record_history():
+    if triggers_keep_history():
         with pghistory.context(**metadata):
             yield
         return

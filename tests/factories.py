@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from repairs import history
 from repairs.codes import AuthorRole, CodeKind, Outcome, Strategy, Visibility
+from repairs.history import capture
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.invitations import hash_token
 from rupturelog.accounts.models import INVITATION_LIFETIME, Invitation, Role, Supervision, User
@@ -29,10 +29,10 @@ FIRST_SESSION_AT = timezone.make_aware(datetime(2025, 3, 3, 10, 0))
 _serial = itertools.count(1)
 
 
-def _recorded(item: Any) -> Any:
+def _kept(item: Any) -> Any:
     """Keep the history event PostgreSQL's triggers write for this row on SQLite too, so
     that history pages show the same on both databases (a no-op on PostgreSQL)."""
-    history.record(type(item), [item.pk], "insert")
+    capture.snapshot(type(item), [item.pk], "insert")
     return item
 
 
@@ -125,7 +125,7 @@ def make_check_in(therapy_session: TherapySession, respondent: User, **extra: An
     extra.setdefault("tension", True)
     extra.setdefault("intensity", 3)
     extra.setdefault("resolution", 3)
-    return _recorded(
+    return _kept(
         CheckIn.objects.create(therapy_session=therapy_session, respondent=respondent, **extra)
     )
 
@@ -136,13 +136,11 @@ def make_rupture(therapy_session: TherapySession, author: User, **extra: Any) ->
     extra.setdefault("minute", 20)
     extra.setdefault("intensity", 3)
     extra.setdefault("visibility", Visibility.SHARED)
-    return _recorded(
-        Rupture.objects.create(therapy_session=therapy_session, author=author, **extra)
-    )
+    return _kept(Rupture.objects.create(therapy_session=therapy_session, author=author, **extra))
 
 
 def add_code(rupture: Rupture, kind: str, code: str) -> RuptureCode:
-    return _recorded(RuptureCode.objects.create(rupture=rupture, kind=kind, code=code))
+    return _kept(RuptureCode.objects.create(rupture=rupture, kind=kind, code=code))
 
 
 def add_codes(rupture: Rupture, **codes_by_kind: list[str]) -> None:
@@ -160,18 +158,18 @@ def make_step(rupture: Rupture, author: User, **extra: Any) -> RepairStep:
     extra.setdefault("strategy", Strategy.CLARIFY)
     extra.setdefault("outcome", Outcome.HELPED)
     extra.setdefault("description", "We went back over what I meant.")
-    return _recorded(RepairStep.objects.create(rupture=rupture, author=author, **extra))
+    return _kept(RepairStep.objects.create(rupture=rupture, author=author, **extra))
 
 
 def make_note(rupture: Rupture, author: User, body: str = "Thank you.", **extra: Any) -> Note:
     extra.setdefault("author_role", AuthorRole(author.role))
     extra.setdefault("visibility", Visibility.SHARED)
-    return _recorded(Note.objects.create(rupture=rupture, author=author, body=body, **extra))
+    return _kept(Note.objects.create(rupture=rupture, author=author, body=body, **extra))
 
 
 def withdraw(item: Rupture | RepairStep | Note) -> None:
     type(item).objects.filter(pk=item.pk).update(withdrawn_at=timezone.now())
-    history.record(type(item), [item.pk], "update")
+    capture.snapshot(type(item), [item.pk], "update")
 
 
 def make_full_rupture(therapy_session: TherapySession, **extra: Any) -> Rupture:

@@ -2,7 +2,7 @@
 it and what it changed, withdrawals included.
 
 Who may open which history is decided in repairs/access.py (`*_histories_for`); which
-versions they then see (not a private draft's) in repairs/history.py. The access log
+versions they then see (not a private draft's) in repairs/history/versions.py. The access log
 records each opening as a view, like any page naming a clinical object in its URL.
 Check-ins keep their history rows too, but have no page: they are answered once and never
 edited in the app, so their history is a single version.
@@ -18,7 +18,7 @@ from django.http import (
 from django.shortcuts import render
 
 from repairs import access
-from repairs.history import item_history
+from repairs.history.versions import item_history
 from repairs.models import Note, RepairStep, Rupture
 
 

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
+from rupturelog.accounts.models import Role
 from rupturelog.audit.models import AccessEvent, Action
 from rupturelog.audit.pages import Kind, page
 from rupturelog.logs import current_request
@@ -27,7 +28,7 @@ OBJECTS = {
     "step_id": "repair_step",
     "note_id": "note",
 }
-CLINICAL_ROLES = ("client", "therapist", "supervisor")
+CLINICAL_ROLES = (Role.CLIENT, Role.THERAPIST, Role.SUPERVISOR)
 # Set by note_change() when the request wrote clinical data (the services call it).
 changed: ContextVar[bool] = ContextVar("audit_changed", default=False)
 exported: ContextVar[bool] = ContextVar("audit_exported", default=False)

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from repairs import history, services
 from repairs.codes import CodeKind, Status, Visibility
+from repairs.history.versions import item_history
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
 from repairs.services import RepairStepData, RuptureData
 from rupturelog.history import change
@@ -235,7 +236,7 @@ def test_on_sqlite_the_first_edit_of_a_row_written_elsewhere_keeps_the_version_i
         ("update", "Edited."),
     ]
     # The code it already had is kept as it stood too, so the change reads as one added.
-    edit = history.item_history(rupture, cast.therapist_a).versions[-1]
+    edit = item_history(rupture, cast.therapist_a).versions[-1]
     assert [(c.label, c.old, c.new) for c in edit.changes if c.label == "Markers"] == [
         ("Markers", "Denies a reaction", "Denies a reaction, Minimal answers")
     ]

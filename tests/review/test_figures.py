@@ -1,4 +1,4 @@
-"""Every figure of repairs/review.py against the hand-computed practice in conftest.py.
+"""Every figure of repairs/review/ against the hand-computed practice in conftest.py.
 
 The arithmetic is written out beside each expected number; the rupture names (R1..R14, X1,
 X2, ...) are the ones in the conftest docstring.
@@ -14,6 +14,7 @@ from repairs import review
 from repairs.codes import Family, Marker, Status, Strategy, Visibility
 from repairs.models import Rupture
 from repairs.review import MatrixCell, ReviewScope
+from repairs.review.figures import _median
 from tests import factories
 from tests.review.conftest import LONDON, Practice, london
 
@@ -167,10 +168,10 @@ def test_a_resolved_rupture_without_steps_counts_as_resolved_in_its_own_session(
 
 
 def test_the_median_of_a_distribution() -> None:
-    assert review._median([]) is None
-    assert review._median([(4, 1)]) == 4
-    assert review._median([(0, 1), (3, 1)]) == 1.5  # (0 + 3) / 2
-    assert review._median([(0, 2), (1, 2), (2, 1)]) == 1  # 0 0 [1] 1 2
+    assert _median([]) is None
+    assert _median([(4, 1)]) == 4
+    assert _median([(0, 1), (3, 1)]) == 1.5  # (0 + 3) / 2
+    assert _median([(0, 2), (1, 2), (2, 1)]) == 1  # 0 0 [1] 1 2
 
 
 # --- Strategy matrix --------------------------------------------------------------------

@@ -1,18 +1,12 @@
-"""The version history of ruptures, repair steps, notes and check-ins: writing it where the
-database does not (SQLite), and reading it back as versions a person can follow.
+"""Reading the version history back as versions a person can follow (the history page):
+which versions of an item a viewer may see, and what each one changed.
 
-On PostgreSQL every event row is written by a trigger (rupturelog/history.py), so `record`
-does nothing there: writing them here too would double every version. On SQLite the
-service functions call `record` after each write, with the rows as stored.
-
-A rupture's codes (RuptureCode rows) have a history of their own (insert, delete); the
-page shows a code change inside the rupture version it was saved with: both carry the same
-change id (`pgh_context_id`).
+The event rows are the same on both databases (PostgreSQL's triggers or capture.py wrote
+them); a rupture's code rows are folded into the rupture version saved with them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
@@ -21,100 +15,9 @@ from typing import Any
 from django.db import models
 
 from repairs.codes import CODES_BY_KIND, CodeKind, Visibility
+from repairs.history import event_model
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
-from rupturelog.history import Change, current_change, triggers_record_history
-from sessions.models import CheckIn, TherapySession
-
-TRACKED: tuple[type[models.Model], ...] = (Rupture, RepairStep, Note, RuptureCode, CheckIn)
-
-
-def event_model(model: type[models.Model]) -> type[models.Model]:
-    """The generated event model (RuptureEvent, ...) of a tracked model."""
-    return model._meta.apps.get_model(model._meta.app_label, f"{model.__name__}Event")
-
-
-def _columns(model: type[models.Model]) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
-def _write(
-    model: type[models.Model],
-    rows: Iterable[dict[str, Any]],
-    label: str,
-    change: Change | None = None,
-) -> None:
-    change = change or current_change()
-    events = event_model(model)
-    events.objects.bulk_create(
-        [
-            events(
-                pgh_label=label,
-                pgh_obj_id=row["id"],
-                pgh_context=change.metadata or None,
-                pgh_context_id=change.id,
-                **row,
-            )
-            for row in rows
-        ]
-    )
-
-
-def record(model: type[models.Model], pks: Iterable[int], label: str) -> None:
-    """Snapshot rows `pks` of `model` as stored now, as a `label` ("insert", "update") event.
-
-    SQLite only: on PostgreSQL the triggers have already written the same rows.
-    """
-    if triggers_record_history():
-        return
-    pks = list(pks)
-    if pks:
-        _write(model, model.objects.filter(pk__in=pks).values(*_columns(model)), label)
-
-
-def record_before_change(
-    model: type[models.Model], pks: Iterable[int], baseline: Change | None = None
-) -> None:
-    """Before an update or delete on SQLite: keep the version about to be replaced when the
-    row has no history yet (it was written outside the service path, e.g. by seed_demo).
-
-    The kept version is a change of its own (its own change id, no author), not part of the
-    change about to be made.
-    """
-    if triggers_record_history():
-        return
-    pks = set(pks)
-    known = set(
-        event_model(model).objects.filter(pgh_obj_id__in=pks).values_list("pgh_obj_id", flat=True)
-    )
-    if not (missing := pks - known):
-        return
-    baseline = baseline or Change()
-    rows = model.objects.filter(pk__in=missing).values(*_columns(model))
-    _write(model, rows, "baseline", baseline)
-    if model is Rupture:
-        # Their codes too, or the first code change would look like codes out of nowhere.
-        codes = RuptureCode.objects.filter(rupture_id__in=missing).values_list("pk", flat=True)
-        record_before_change(RuptureCode, codes, baseline)
-
-
-def record_delete(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
-    """Rows about to be deleted (as `values()` of every column), kept as "delete" events."""
-    if not triggers_record_history():
-        _write(model, rows, "delete")
-
-
-def delete_codes(codes: models.QuerySet[RuptureCode]) -> None:
-    """Delete code rows, keeping each as a "delete" event on SQLite."""
-    if triggers_record_history():
-        codes.delete()
-        return
-    rows = list(codes.values(*_columns(RuptureCode)))
-    record_before_change(RuptureCode, [row["id"] for row in rows])
-    record_delete(RuptureCode, rows)
-    RuptureCode.objects.filter(pk__in=[row["id"] for row in rows]).delete()
-
-
-# --- Reading it back ----------------------------------------------------------------------
+from sessions.models import TherapySession
 
 NOT_SURE = "not sure when"
 EMPTY = "(empty)"
@@ -247,40 +150,16 @@ def _summary(model: type[models.Model], label: str, before: dict | None, after: 
 
 
 def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
-    """Every recorded version of `item` the viewer may see, oldest first.
+    """Every kept version of `item` the viewer may see, oldest first.
 
     The item's author sees every version. Anyone else sees versions from when it was shared
     onwards: earlier versions (a private draft) are counted, never shown. A client does not
     see codes or classifications their card hides either. A fixed number of queries.
     """
-    from rupturelog.accounts.models import User
-
     model = type(item)
-    events = list(event_model(model).objects.filter(pgh_obj_id=item.pk).order_by("pgh_id"))
-    code_events: list[Any] = []
-    if model is Rupture:
-        code_events = list(
-            event_model(RuptureCode).objects.filter(rupture_id=item.pk).order_by("pgh_id")
-        )
-    user_ids = {e.pgh_context.get("user") for e in events + code_events if e.pgh_context}
-    user_ids.add(item.author_id)
-    names = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "display_name"))
-    sessions: dict[int, int] = {}
-    if model is RepairStep:
-        sessions = dict(
-            TherapySession.objects.filter(
-                pk__in={e.therapy_session_id for e in events}
-            ).values_list("pk", "number")
-        )
-
-    # One change = the rows one request or service call wrote (same change id); a row
-    # written with no change id (a raw UPDATE outside the app) is a change of its own.
-    groups: dict[Any, list[Any]] = {}
-    for event in sorted(events + code_events, key=lambda e: (e.pgh_created_at, e.pgh_id)):
-        groups.setdefault(event.pgh_context_id or ("row", type(event), event.pgh_id), []).append(
-            event
-        )
-
+    events, code_events = _events(item)
+    names = _names(item, events + code_events)
+    sessions = _session_numbers(events) if model is RepairStep else {}
     is_author = item.author_id == viewer.pk
     is_client = viewer.role == "client"
     fields = [f for f in FIELDS[model] if f.for_client or not is_client]
@@ -289,15 +168,10 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
     latest = None  # the item's latest snapshot event
     shown_state: dict[str, Any] | None = None  # the last state the viewer was shown
     hidden = hidden_total = 0
-    for rows in groups.values():
+    for rows in _changes(events + code_events):
         item_rows = [r for r in rows if isinstance(r, event_model(model))]
-        for row in rows:
-            if model is Rupture and isinstance(row, event_model(RuptureCode)):
-                kind_codes = codes.setdefault(CODE_FIELDS[row.kind], set())
-                if row.pgh_label == "delete":
-                    kind_codes.discard(row.code)
-                else:
-                    kind_codes.add(row.code)
+        if model is Rupture:
+            _fold_codes(rows, codes)
         if item_rows:
             latest = item_rows[-1]
         if latest is None:
@@ -308,19 +182,8 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
             hidden += 1
             hidden_total += 1
             continue
-        context = next((r.pgh_context for r in rows if r.pgh_context), None) or {}
         label = item_rows[0].pgh_label if item_rows else "update"
-        who_id = context.get("user")
-        if who_id is None and label == "insert":
-            who_id = item.author_id  # written outside a request: only its author writes one
-        if who_id == viewer.pk:
-            who = "You"
-        elif who_id in names:
-            who = names[who_id]
-        elif label == "baseline":
-            who = "Not recorded"
-        else:
-            who = "Not recorded (changed outside the app's pages)"
+        who = _who(rows, label, item, viewer, names)
         if hidden:
             versions.append(Version(at=rows[0].pgh_created_at, who="", summary="", hidden=hidden))
             hidden = 0
@@ -360,3 +223,79 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
         last = events[-1].pgh_created_at
         versions.append(Version(at=last, who="", summary="", hidden=hidden))
     return History(versions=versions, hidden_before_shared=hidden_total, recorded=bool(events))
+
+
+def _events(item: Rupture | RepairStep | Note) -> tuple[list[Any], list[Any]]:
+    """The item's own event rows and, for a rupture, its codes' event rows, oldest first."""
+    model = type(item)
+    events = list(event_model(model).objects.filter(pgh_obj_id=item.pk).order_by("pgh_id"))
+    code_events: list[Any] = []
+    if model is Rupture:
+        code_events = list(
+            event_model(RuptureCode).objects.filter(rupture_id=item.pk).order_by("pgh_id")
+        )
+    return events, code_events
+
+
+def _names(item: Rupture | RepairStep | Note, events: list[Any]) -> dict[int, str]:
+    """The display names of everyone who made one of the changes, and of the item's author."""
+    from rupturelog.accounts.models import User
+
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+    user_ids.add(item.author_id)
+    return dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "display_name"))
+
+
+def _session_numbers(events: list[Any]) -> dict[int, int]:
+    """The number of each session a repair step's versions name, by session id."""
+    return dict(
+        TherapySession.objects.filter(pk__in={e.therapy_session_id for e in events}).values_list(
+            "pk", "number"
+        )
+    )
+
+
+def _changes(events: list[Any]) -> list[list[Any]]:
+    """The event rows grouped by change, in the order they were written.
+
+    One change = the rows one request or service call wrote (same change id); a row written
+    with no change id (a raw UPDATE outside the app) is a change of its own.
+    """
+    groups: dict[Any, list[Any]] = {}
+    for event in sorted(events, key=lambda e: (e.pgh_created_at, e.pgh_id)):
+        groups.setdefault(event.pgh_context_id or ("row", type(event), event.pgh_id), []).append(
+            event
+        )
+    return list(groups.values())
+
+
+def _fold_codes(rows: list[Any], codes: dict[str, set[str]]) -> None:
+    """Apply one change's code rows to a rupture's codes by field (markers, causes, ...)."""
+    for row in rows:
+        if isinstance(row, event_model(RuptureCode)):
+            kind_codes = codes.setdefault(CODE_FIELDS[row.kind], set())
+            if row.pgh_label == "delete":
+                kind_codes.discard(row.code)
+            else:
+                kind_codes.add(row.code)
+
+
+def _who(
+    rows: list[Any],
+    label: str,
+    item: Rupture | RepairStep | Note,
+    viewer: Any,
+    names: dict[int, str],
+) -> str:
+    """Who made one change, as the viewer reads it."""
+    context = next((r.pgh_context for r in rows if r.pgh_context), None) or {}
+    who_id = context.get("user")
+    if who_id is None and label == "insert":
+        who_id = item.author_id  # written outside a request: only its author writes one
+    if who_id == viewer.pk:
+        return "You"
+    if who_id in names:
+        return names[who_id]
+    if label == "baseline":
+        return "Not recorded"
+    return "Not recorded (changed outside the app's pages)"
