@@ -17,6 +17,7 @@ from django.db import models
 from repairs.codes import CODES_BY_KIND, CodeKind, Visibility
 from repairs.history import event_model
 from repairs.models import Note, RepairStep, Rupture, RuptureCode
+from rupturelog.accounts.models import Role
 from sessions.models import TherapySession
 
 NOT_SURE = "not sure when"
@@ -161,7 +162,7 @@ def item_history(item: Rupture | RepairStep | Note, viewer: Any) -> History:
     names = _names(item, events + code_events)
     sessions = _session_numbers(events) if model is RepairStep else {}
     is_author = item.author_id == viewer.pk
-    is_client = viewer.role == "client"
+    is_client = viewer.role == Role.CLIENT
     fields = [f for f in FIELDS[model] if f.for_client or not is_client]
     versions: list[Version] = []
     codes: dict[str, set[str]] = {}

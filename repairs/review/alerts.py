@@ -144,8 +144,12 @@ def _disagreeing_runs(
     """Cases whose latest N sessions all had check-ins that disagree: a running sum over a
     window of the last N sessions of each case, read at the case's latest session."""
     run = thresholds.disagreeing_check_ins_in_a_row
-    client = CheckIn.objects.filter(therapy_session=OuterRef("pk"), respondent_role="client")
-    therapist = CheckIn.objects.filter(therapy_session=OuterRef("pk"), respondent_role="therapist")
+    client = CheckIn.objects.filter(
+        therapy_session=OuterRef("pk"), respondent_role=RespondentRole.CLIENT
+    )
+    therapist = CheckIn.objects.filter(
+        therapy_session=OuterRef("pk"), respondent_role=RespondentRole.THERAPIST
+    )
     sessions = (
         access.sessions_for(viewer)
         .filter(case__therapist_id__in=therapist_ids, starts_at__lte=timezone.now())

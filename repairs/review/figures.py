@@ -292,13 +292,23 @@ def check_in_disagreement(viewer: User, scope: ReviewScope) -> dict[str, Any]:
         .annotate(
             answers=Count("id"),
             client_tension=Max(
-                Case(When(**{role: "client", "tension": True}, then=Value(1)), default=Value(0))
+                Case(
+                    When(**{role: RespondentRole.CLIENT, "tension": True}, then=Value(1)),
+                    default=Value(0),
+                )
             ),
             therapist_tension=Max(
-                Case(When(**{role: "therapist", "tension": True}, then=Value(1)), default=Value(0))
+                Case(
+                    When(**{role: RespondentRole.THERAPIST, "tension": True}, then=Value(1)),
+                    default=Value(0),
+                )
             ),
-            client_resolution=Max(Case(When(**{role: "client"}, then=F("resolution")))),
-            therapist_resolution=Max(Case(When(**{role: "therapist"}, then=F("resolution")))),
+            client_resolution=Max(
+                Case(When(**{role: RespondentRole.CLIENT}, then=F("resolution")))
+            ),
+            therapist_resolution=Max(
+                Case(When(**{role: RespondentRole.THERAPIST}, then=F("resolution")))
+            ),
         )
         .filter(answers=2)
         .annotate(
