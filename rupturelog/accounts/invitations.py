@@ -150,6 +150,8 @@ def accept(invitation: Invitation, user: User) -> User:
             )
         user.save()
         if locked.role == Role.CLIENT:
+            # The invitation_client_has_therapist constraint: a client's invitation names one.
+            assert locked.therapist is not None
             Case.objects.create(
                 client=user, therapist=locked.therapist, opened_on=timezone.localdate()
             )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from rupturelog import access
 from rupturelog.accounts.models import Role
 from rupturelog.audit.models import AccessEvent
+from rupturelog.http import AuthenticatedHttpRequest
 
 # What each page is, in words a client understands.
 PAGE_WORDS = {
@@ -28,7 +29,7 @@ PAGE_WORDS = {
 
 
 @login_required
-def record_access(request: HttpRequest) -> HttpResponse:
+def record_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.role != Role.CLIENT:
         raise Http404
     case_ids = list(access.cases_for(request.user).values_list("pk", flat=True))
