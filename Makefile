@@ -31,9 +31,12 @@ demo-code: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# mypy's Django plugin imports the settings, which refuse to load without a SECRET_KEY
+# unless DEBUG is on; the checked packages and settings are in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy
 
 # Review benchmark (bench/review_bench.py): needs PostgreSQL; uses BENCH_DATABASE_URL, else a
 # rupturelog_bench database on DATABASE_URL's server or on the local one. About 10 minutes.

@@ -173,7 +173,8 @@ class CodeKind(models.TextChoices):
     FEELING = "feeling", "Feeling"
 
 
-CODES_BY_KIND = {
+# Keyed by the stored kind (a CodeKind value, or the plain string read back from a row).
+CODES_BY_KIND: dict[str, type[models.TextChoices]] = {
     CodeKind.MARKER: Marker,
     CodeKind.CAUSE: Cause,
     CodeKind.FEELING: Feeling,

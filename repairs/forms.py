@@ -5,8 +5,9 @@ form error ("Select a valid choice"), never a write to someone else's record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -36,6 +37,9 @@ from rupturelog.accounts.models import User
 from rupturelog.audit.models import RevealReason
 from sessions.models import RespondentRole, TherapySession
 
+if TYPE_CHECKING:
+    from repairs.models import Rupture
+
 TEXT_LIMIT = 5000
 INTENSITY_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -59,6 +63,35 @@ def codes_field(codes: type[Choices], label: str) -> forms.MultipleChoiceField:
     )
 
 
+class LabelledChoiceField(forms.ModelChoiceField):
+    """A choice of records, each worded by `label_for` (Django words a choice through
+    `label_from_instance`). Declared with an empty queryset: the form's __init__ offers the
+    records its view scoped."""
+
+    def __init__(self, *, label_for: Callable[[Any], str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.label_for = label_for
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.label_for(obj)
+
+
+def _session_with_day(therapy_session: TherapySession) -> str:
+    return f"Session {therapy_session.number} — {therapy_session.starts_at:%A %-d %B}"
+
+
+def _session_with_date(therapy_session: TherapySession) -> str:
+    return f"Session {therapy_session.number} ({therapy_session.starts_at:%-d %b %Y})"
+
+
+def _entry_summary(rupture: Rupture) -> str:
+    return (
+        f"Session {rupture.therapy_session.number}, "
+        + ("not sure when" if rupture.minute is None else f"minute {rupture.minute}")
+        + f": {rupture.account[:60]}"
+    )
+
+
 def _clean_text(value: str) -> str:
     # NUL bytes cannot be stored by PostgreSQL and are never meant; refuse them clearly.
     if "\x00" in value:
@@ -72,7 +105,8 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # Editing (the view put the loaded version in `initial`) without a version posted
         # back: the save cannot be checked against anyone else's, and answering "someone
         # else saved this" would be untrue. Say so where the person can see it.
@@ -181,8 +215,9 @@ class ClientFlagForm(VersionedForm):
     """ "Flag a moment", in the client's words: which session, roughly when, what happened,
     what it felt like, how strongly, and whether to share it now."""
 
-    therapy_session = forms.ModelChoiceField(
+    therapy_session = LabelledChoiceField(
         queryset=TherapySession.objects.none(),
+        label_for=_session_with_day,
         label="Which session?",
         empty_label=None,
         error_messages={"invalid_choice": "Choose one of your sessions from the list."},
@@ -214,11 +249,10 @@ class ClientFlagForm(VersionedForm):
         label="Share it now?",
     )
 
-    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: QuerySet[TherapySession], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["therapy_session"]
+        field = cast(LabelledChoiceField, self.fields["therapy_session"])
         field.queryset = sessions
-        field.label_from_instance = lambda s: f"Session {s.number} — {s.starts_at:%A %-d %B}"
 
     def clean_account(self) -> str:
         return _clean_text(self.cleaned_data["account"])
@@ -265,8 +299,9 @@ def when_initial(minute: int | None, session_minutes: int) -> dict[str, Any]:
 
 
 class RepairStepForm(VersionedForm):
-    therapy_session = forms.ModelChoiceField(
+    therapy_session = LabelledChoiceField(
         queryset=TherapySession.objects.none(),
+        label_for=_session_with_date,
         label="In which session?",
         empty_label=None,
         error_messages={"invalid_choice": "Choose a session of this case from the list."},
@@ -291,11 +326,10 @@ class RepairStepForm(VersionedForm):
         label="How did it land?",
     )
 
-    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: QuerySet[TherapySession], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["therapy_session"]
+        field = cast(LabelledChoiceField, self.fields["therapy_session"])
         field.queryset = sessions
-        field.label_from_instance = lambda s: f"Session {s.number} ({s.starts_at:%-d %b %Y})"
 
     def clean_description(self) -> str:
         return _clean_text(self.cleaned_data["description"])
@@ -356,22 +390,18 @@ class NoteEditForm(VersionedForm):
 
 
 class LinkForm(forms.Form):
-    own_entry = forms.ModelChoiceField(
+    own_entry = LabelledChoiceField(
         queryset=TherapySession.objects.none(),
+        label_for=_entry_summary,
         label="Your entry for the same moment",
         empty_label=None,
         error_messages={"invalid_choice": "Choose one of your own entries from this case."},
     )
 
-    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entries: QuerySet[Rupture], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["own_entry"]
+        field = cast(LabelledChoiceField, self.fields["own_entry"])
         field.queryset = entries
-        field.label_from_instance = lambda r: (
-            f"Session {r.therapy_session.number}, "
-            + ("not sure when" if r.minute is None else f"minute {r.minute}")
-            + f": {r.account[:60]}"
-        )
 
 
 class ClientViewForm(forms.Form):
@@ -400,7 +430,8 @@ class CheckInForm(forms.Form):
         return _clean_text(self.cleaned_data["comment"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("tension"):
             for name in ("intensity", "resolution"):
                 if data.get(name) is None:

@@ -338,11 +338,12 @@ def repair_step_withdraw(step: RepairStep, *, expected_version: int) -> None:
 @change()
 @transaction.atomic
 def note_add(rupture: Rupture, *, author: User, body: str, visibility: str) -> Note:
-    role = {
+    author_roles: dict[str, AuthorRole] = {
         Role.CLIENT: AuthorRole.CLIENT,
         Role.THERAPIST: AuthorRole.THERAPIST,
         Role.SUPERVISOR: AuthorRole.SUPERVISOR,
-    }[author.role]
+    }
+    role = author_roles[author.role]
     note = Note.objects.create(
         rupture=rupture, author=author, author_role=role, body=body, visibility=visibility
     )

@@ -36,13 +36,15 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def track(*trackers: pghistory.RowEvent) -> Callable[[type], type]:
     """The history tracking every clinical model uses: a snapshot per insert and update
     (or the trackers given), context stored beside it as JSON, append-only."""
-    return pghistory.track(
+    # pghistory.track() is not annotated; this is what it returns.
+    decorator: Callable[[type], type] = pghistory.track(
         *(trackers or (pghistory.InsertEvent(), pghistory.UpdateEvent())),
         # Denormalised context (JSON in each row, no shared context table that the trigger
         # would upsert into): every event table can then be strictly append-only.
         context_field=pghistory.ContextJSONField(),
         append_only=True,
     )
+    return decorator
 
 
 def triggers_keep_history() -> bool:

@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from rupturelog.http import HtmxHttpRequest
+
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 # Writing the session on every request would cost a query each; a minute's precision is
@@ -37,7 +39,7 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
+        self, request: HtmxHttpRequest, view: Callable[..., HttpResponse], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -53,7 +55,9 @@ class SessionLimitsMiddleware:
                 response["HX-Redirect"] = login
                 return response
             return redirect(f"{login}?next={request.path}")
-        background = request.resolver_match.url_name in BACKGROUND_URL_NAMES
+        # process_view runs once the URL is resolved: resolver_match is always set here.
+        match = request.resolver_match
+        background = match is not None and match.url_name in BACKGROUND_URL_NAMES
         if not background and now - last_seen >= TOUCH_EVERY_SECONDS:
             request.session["last_seen"] = now
         return None

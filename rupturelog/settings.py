@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -156,7 +157,7 @@ if DB_POOL_MIN_SIZE > DB_POOL_MAX_SIZE:
     raise ImproperlyConfigured("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE.")
 
 
-def _database(url: str | None) -> dict:
+def _database(url: str | None) -> DBConfig:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -21,17 +20,18 @@ from django.views.decorators.http import require_POST
 from repairs import access
 from repairs.forms import RevealForm
 from rupturelog.audit.middleware import note_reveal
+from rupturelog.http import AuthenticatedHttpRequest
 from sessions.models import Case
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = access.get_in_scope(access.cases_for(request.user), case_id)
     return case_detail_response(request, case)
 
 
 def case_detail_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     *,
     reveal_form: forms.Form | None = None,
@@ -82,7 +82,7 @@ def _check_in_chart(rows: list) -> list[dict]:
 
 @login_required
 @require_POST
-def reveal_name(request: HttpRequest, case_id: int) -> HttpResponse:
+def reveal_name(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = access.get_in_scope(access.cases_for(request.user), case_id)
     # The client and their therapist already see the name.
     access.require(access.sees_client_by_pseudonym(request.user, case))

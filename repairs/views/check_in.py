@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -14,12 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from repairs import access, services
 from repairs.forms import CheckInForm
-from rupturelog.http import posted, see_other
+from rupturelog.http import AuthenticatedHttpRequest, posted, see_other
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The short questionnaire after a session, once per person per session."""
     therapy_session = access.get_in_scope(access.sessions_for(request.user), session_id)
     access.require(access.may_check_in_to(request.user, therapy_session))

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -35,13 +34,13 @@ from repairs.views.inline import (
     posted_version,
     stale,
 )
-from rupturelog.http import posted, see_other, whole_number
+from rupturelog.http import AuthenticatedHttpRequest, posted, see_other, whole_number
 from sessions.models import RespondentRole
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rupture_new(request: HttpRequest, session_id: int) -> HttpResponse:
+def rupture_new(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """A therapist logs a rupture in one of their sessions (after the session, usually)."""
     therapy_session = access.get_in_scope(access.sessions_for(request.user), session_id)
     access.require(access.may_log_in(request.user, therapy_session))
@@ -74,7 +73,7 @@ def rupture_new(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-def _linkable_flag(request: HttpRequest, flag_id: str) -> Rupture:
+def _linkable_flag(request: AuthenticatedHttpRequest, flag_id: str) -> Rupture:
     """A shared client flag in the therapist's own case that is not linked yet."""
     pk = whole_number(flag_id)
     if pk is None:
@@ -86,7 +85,7 @@ def _linkable_flag(request: HttpRequest, flag_id: str) -> Rupture:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def flag_new(request: HttpRequest) -> HttpResponse:
+def flag_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Flag a moment": a client tells their therapist (or keeps a draft) in their own words."""
     access.require(access.may_flag(request.user))
     sessions = access.flaggable_sessions_for(request.user).order_by("-starts_at")
@@ -121,7 +120,7 @@ def flag_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rupture_edit(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_edit(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_edit(request.user, rupture))
     if rupture.author_role == RespondentRole.CLIENT:
@@ -175,7 +174,7 @@ def rupture_edit(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rupture_share(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_share(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_share(request.user, rupture))
     try:
@@ -187,7 +186,7 @@ def rupture_share(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rupture_withdraw(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_withdraw(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_edit(request.user, rupture))
     try:
@@ -199,7 +198,7 @@ def rupture_withdraw(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rupture_link(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_link(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     """The therapist joins a client's flag to their own entry for the same moment."""
     flag = _linkable_flag(request, str(rupture_id))
     entries = access.ruptures_for(request.user).filter(
@@ -221,7 +220,7 @@ def rupture_link(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rupture_client_view(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_client_view(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     """On a therapist's shared entry, the client says whether they saw it the same way."""
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_give_client_view(request.user, rupture))

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from repairs import access, review
@@ -17,6 +17,7 @@ from repairs.codes import CodeKind
 from repairs.models import RuptureCode
 from repairs.views.review import review_scope
 from rupturelog.accounts.models import User
+from rupturelog.http import AuthenticatedHttpRequest
 from rupturelog.replica import reading_from_replica
 
 
@@ -159,7 +160,7 @@ def _step_rows(steps: QuerySet, with_text: bool) -> Iterator[list[Any]]:
 
 
 @login_required
-def review_export(request: HttpRequest, what: str) -> StreamingHttpResponse:
+def review_export(request: AuthenticatedHttpRequest, what: str) -> StreamingHttpResponse:
     """The filtered ruptures (or their repair steps) as CSV, de-identified: clients by
     pseudonym, and no free text unless asked for with `text=1`."""
     access.require(access.may_see_figures(request.user))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -20,10 +19,14 @@ from django.shortcuts import render
 from repairs import access
 from repairs.history.versions import item_history
 from repairs.models import Note, RepairStep, Rupture
+from rupturelog.http import AuthenticatedHttpRequest
 
 
 def _page(
-    request: HttpRequest, item: Rupture | RepairStep | Note, rupture: Rupture, **extra: object
+    request: AuthenticatedHttpRequest,
+    item: Rupture | RepairStep | Note,
+    rupture: Rupture,
+    **extra: object,
 ) -> HttpResponse:
     context = {
         "item": item,
@@ -36,7 +39,7 @@ def _page(
 
 
 @login_required
-def rupture_history(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_history(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = access.get_in_scope(access.rupture_histories_for(request.user), rupture_id)
     # The rupture's steps and notes whose own history this person may open, withdrawn ones
     # included (the timeline no longer shows those; this is where they can still be found).
@@ -52,12 +55,12 @@ def rupture_history(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 
 @login_required
-def step_history(request: HttpRequest, step_id: int) -> HttpResponse:
+def step_history(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse:
     step = access.get_in_scope(access.repair_step_histories_for(request.user), step_id)
     return _page(request, step, step.rupture)
 
 
 @login_required
-def note_history(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_history(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     note = access.get_in_scope(access.note_histories_for(request.user), note_id)
     return _page(request, note, note.rupture)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -15,13 +14,14 @@ from django.utils import timezone
 
 from repairs import access, review
 from rupturelog.accounts.models import Role
+from rupturelog.http import AuthenticatedHttpRequest
 
 # Check-ins are offered for sessions this recent; older ones are past remembering well.
 CHECK_IN_WINDOW = timedelta(days=14)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {}
     if user.role in (Role.CLIENT, Role.THERAPIST):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -14,15 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from repairs import access
-from rupturelog.http import see_other
+from rupturelog.http import AuthenticatedHttpRequest, see_other
 
 
-def _unread(request: HttpRequest):
+def _unread(request: AuthenticatedHttpRequest):
     return access.inbox_for(request.user).filter(read_at__isnull=True)
 
 
 @login_required
-def inbox_badge(request: HttpRequest) -> HttpResponse:
+def inbox_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The unread count in the header; 204 when it is still `n`."""
     count = _unread(request).count()
     if request.GET.get("n") == str(count):
@@ -32,7 +31,7 @@ def inbox_badge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_mark_read(request: HttpRequest, item_id: int) -> HttpResponse:
+def inbox_mark_read(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = access.get_in_scope(access.inbox_for(request.user), item_id)
     if item.read_at is None:
         item.read_at = timezone.now()
@@ -44,7 +43,7 @@ def inbox_mark_read(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = _unread(request).update(read_at=timezone.now())
     messages.success(request, f"Marked {count} item{'s' if count != 1 else ''} as read.")
     return see_other("home")
@@ -52,7 +51,7 @@ def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notify_preference(request: HttpRequest) -> HttpResponse:
+def notify_preference(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A therapist turns email notices on or off. The emails carry no clinical text."""
     access.require(access.may_set_notices(request.user))
     request.user.notify_by_email = request.POST.get("notify_by_email") == "on"

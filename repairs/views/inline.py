@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from repairs import access
 from repairs.models import Rupture
 from repairs.services import EditConflict
-from rupturelog.http import see_other, whole_number
+from rupturelog.http import AuthenticatedHttpRequest, see_other, whole_number
 from sessions.models import Case
 
 FORM_TEMPLATE = "repairs/action_form.html"
@@ -35,12 +34,12 @@ PAGE = "repairs/session_detail.html"
 CREATING = {"rupture_new", "flag_new"}
 
 
-def _card(request: HttpRequest, rupture_id: int) -> Rupture:
+def _card(request: AuthenticatedHttpRequest, rupture_id: int) -> Rupture:
     """The rupture as the viewer sees it, with its thread loaded, for the swapped card."""
     return access.get_in_scope(access.ruptures_with_threads(request.user), rupture_id)
 
 
-def _poller(request: HttpRequest, rupture: Rupture) -> str:
+def _poller(request: AuthenticatedHttpRequest, rupture: Rupture) -> str:
     """The page's "anything new?" poller at the case's new revision, swapped out of band,
     so the page does not reload what its own user just saved."""
     revision = Case.objects.filter(pk=rupture.case_id).values_list("revision", flat=True).get()
@@ -53,7 +52,9 @@ def _poller(request: HttpRequest, rupture: Rupture) -> str:
     return render_to_string(f"{PAGE}#poller", context, request=request)
 
 
-def render_card(request: HttpRequest, rupture_id: int, *, event: bool = True) -> HttpResponse:
+def render_card(
+    request: AuthenticatedHttpRequest, rupture_id: int, *, event: bool = True
+) -> HttpResponse:
     """The fresh card (focus on its heading), plus the poller when something changed."""
     rupture = _card(request, rupture_id)
     context = {"rupture": rupture, "focus": True, "therapy_session": _page_session(request)}
@@ -65,7 +66,7 @@ def render_card(request: HttpRequest, rupture_id: int, *, event: bool = True) ->
     return response
 
 
-def _page_session(request: HttpRequest) -> dict[str, int] | None:
+def _page_session(request: AuthenticatedHttpRequest) -> dict[str, int] | None:
     """The session whose timeline the card sits on, so a card carried over from an earlier
     session still says which session it belongs to."""
     if not request.htmx:
@@ -89,7 +90,7 @@ def _notice(message: str, link: str = "") -> str:
 
 
 def done(
-    request: HttpRequest, rupture: Rupture, message: str, *, created: bool = False
+    request: AuthenticatedHttpRequest, rupture: Rupture, message: str, *, created: bool = False
 ) -> HttpResponse:
     """After a successful write: the fresh card for htmx, a redirect (303) otherwise."""
     if request.htmx:
@@ -109,7 +110,7 @@ def done(
 
 
 def form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     form: Any,
     title: str,
@@ -141,7 +142,7 @@ def form_page(
     return response
 
 
-def conflict(request: HttpRequest, *, form: Any, error: EditConflict, **kwargs: Any):
+def conflict(request: AuthenticatedHttpRequest, *, form: Any, error: EditConflict, **kwargs: Any):
     """Someone else saved first: show both versions; keep the editor's text in the form."""
     data = form.data.copy()
     data["version"] = str(error.current.version)
@@ -156,12 +157,12 @@ def form_version(form: Any) -> int:
     return version if version is not None else -1
 
 
-def posted_version(request: HttpRequest) -> int:
+def posted_version(request: AuthenticatedHttpRequest) -> int:
     version = whole_number(request.POST.get("version", ""))
     return version if version is not None else -1
 
 
-def stale(request: HttpRequest, rupture: Rupture) -> HttpResponse:
+def stale(request: AuthenticatedHttpRequest, rupture: Rupture) -> HttpResponse:
     """A one-click action on a card that changed since the page loaded: show the fresh card."""
     message = "This entry changed since you opened the page. Here is the current version."
     if request.htmx:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
-    HttpRequest,
     HttpResponse,
     JsonResponse,
 )
@@ -17,17 +16,18 @@ from repairs.record import record_for
 from rupturelog.audit import pages
 from rupturelog.audit.middleware import note_export
 from rupturelog.audit.models import AccessEvent
+from rupturelog.http import AuthenticatedHttpRequest
 
 
 @login_required
-def my_record(request: HttpRequest) -> HttpResponse:
+def my_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A client's whole record as a readable page (print it, or save it as PDF)."""
     access.require(access.may_read_own_record(request.user))
     return render(request, "repairs/my_record.html", {"record": record_for(request.user)})
 
 
 @login_required
-def my_record_json(request: HttpRequest) -> JsonResponse:
+def my_record_json(request: AuthenticatedHttpRequest) -> JsonResponse:
     """The same record as JSON, to keep or to take elsewhere."""
     access.require(access.may_read_own_record(request.user))
     note_export()
@@ -37,7 +37,7 @@ def my_record_json(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def record_access(request: HttpRequest) -> HttpResponse:
+def record_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.may_read_own_record(request.user))
     case_ids = list(access.cases_for(request.user).values_list("pk", flat=True))
     events = (

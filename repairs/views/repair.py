@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,10 +24,10 @@ from repairs.views.inline import (
     posted_version,
     stale,
 )
-from rupturelog.http import posted
+from rupturelog.http import AuthenticatedHttpRequest, posted
 
 
-def _step_sessions(request: HttpRequest, rupture: Rupture):
+def _step_sessions(request: AuthenticatedHttpRequest, rupture: Rupture):
     """This session or a later one in the same case."""
     return (
         access.sessions_for(request.user)
@@ -37,7 +36,7 @@ def _step_sessions(request: HttpRequest, rupture: Rupture):
     )
 
 
-def _step(request: HttpRequest, step_id: int) -> RepairStep:
+def _step(request: AuthenticatedHttpRequest, step_id: int) -> RepairStep:
     """A repair step the viewer may change: any step of a moment they may repair."""
     steps = access.repair_steps_for(request.user).select_related(
         "rupture__case", "rupture__therapy_session"
@@ -49,7 +48,7 @@ def _step(request: HttpRequest, step_id: int) -> RepairStep:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def repair_step_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def repair_step_new(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_repair(request.user, rupture))
     form_kwargs = {"sessions": _step_sessions(request, rupture)}
@@ -66,7 +65,7 @@ def repair_step_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def repair_step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
+def repair_step_edit(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse:
     step = _step(request, step_id)
     rupture = step.rupture
     form_kwargs = {"sessions": _step_sessions(request, rupture)}
@@ -97,7 +96,7 @@ def repair_step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def repair_step_withdraw(request: HttpRequest, step_id: int) -> HttpResponse:
+def repair_step_withdraw(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse:
     step = _step(request, step_id)
     try:
         services.repair_step_withdraw(step, expected_version=posted_version(request))
@@ -108,7 +107,7 @@ def repair_step_withdraw(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rupture_status(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_status(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     """The therapist sets where things stand and what was agreed."""
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_repair(request.user, rupture))

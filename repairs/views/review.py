@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +15,7 @@ from repairs.models import RuptureReview, SupervisorCoding
 from repairs.review import ReviewScope
 from repairs.views.inline import render_card
 from rupturelog.audit.middleware import note_change
-from rupturelog.http import posted, see_other
+from rupturelog.http import AuthenticatedHttpRequest, posted, see_other
 from rupturelog.replica import reading_from_replica
 
 
@@ -30,7 +30,7 @@ def _base_query(form: ReviewFilterForm, scope: ReviewScope) -> str:
     return query.urlencode()
 
 
-def review_scope(request: HttpRequest) -> tuple[ReviewFilterForm, ReviewScope]:
+def review_scope(request: AuthenticatedHttpRequest) -> tuple[ReviewFilterForm, ReviewScope]:
     therapists = access.figure_therapists_for(request.user)
     data = request.GET.copy()
     # The drill-down and export links carry only the scope's own parameters.
@@ -43,20 +43,20 @@ def review_scope(request: HttpRequest) -> tuple[ReviewFilterForm, ReviewScope]:
 
 
 @login_required
-def review_page(request: HttpRequest) -> HttpResponse:
+def review_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The supervisor's review of repair patterns across the therapists they supervise."""
     access.require(access.may_review(request.user))
     return _figures_page(request, "repairs/review.html")
 
 
 @login_required
-def patterns_page(request: HttpRequest) -> HttpResponse:
+def patterns_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A therapist's own patterns, for self-reflection."""
     access.require(access.may_see_patterns(request.user))
     return _figures_page(request, "repairs/review.html")
 
 
-def _figures_page(request: HttpRequest, template: str) -> HttpResponse:
+def _figures_page(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
     form, scope = review_scope(request)
     matrix_by = form.cleaned_data.get("matrix") if form.is_bound and form.is_valid() else ""
     with reading_from_replica():
@@ -75,7 +75,7 @@ def _figures_page(request: HttpRequest, template: str) -> HttpResponse:
 
 
 @login_required
-def review_ruptures(request: HttpRequest) -> HttpResponse:
+def review_ruptures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The ruptures behind one figure, each linking to its timeline."""
     access.require(access.may_see_figures(request.user))
     form, scope = review_scope(request)
@@ -99,7 +99,7 @@ def review_ruptures(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _supervised_rupture(request: HttpRequest, rupture_id: int):
+def _supervised_rupture(request: AuthenticatedHttpRequest, rupture_id: int):
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_mark(request.user, rupture))
     return rupture
@@ -107,7 +107,7 @@ def _supervised_rupture(request: HttpRequest, rupture_id: int):
 
 @login_required
 @require_POST
-def rupture_reviewed(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_reviewed(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = _supervised_rupture(request, rupture_id)
     if request.POST.get("undo"):
         RuptureReview.objects.filter(rupture=rupture, supervisor=request.user).delete()
@@ -121,7 +121,7 @@ def rupture_reviewed(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rupture_coding(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_coding(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     """The supervisor codes the rupture independently; the therapist's codes are not shown
     on this form, so the comparison stays blind."""
     rupture = _supervised_rupture(request, rupture_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,12 +26,12 @@ from repairs.views.inline import (
     stale,
 )
 from rupturelog.accounts.models import Role
-from rupturelog.http import posted
+from rupturelog.http import AuthenticatedHttpRequest, posted
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def note_new(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
     access.require(access.may_add_note(request.user, rupture))
     form = NoteForm(posted(request))
@@ -57,7 +56,7 @@ def note_new(request: HttpRequest, rupture_id: int) -> HttpResponse:
     )
 
 
-def _own_note(request: HttpRequest, note_id: int) -> Note:
+def _own_note(request: AuthenticatedHttpRequest, note_id: int) -> Note:
     notes = access.notes_for(request.user).select_related("rupture__therapy_session")
     note = access.get_in_scope(notes, note_id)
     access.require(access.may_edit_note(request.user, note))
@@ -66,7 +65,7 @@ def _own_note(request: HttpRequest, note_id: int) -> Note:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     note = _own_note(request, note_id)
     form = NoteEditForm(posted(request), initial={"body": note.body, "version": note.version})
     page = {"title": "Edit your note", "action": request.path, "rupture": note.rupture}
@@ -83,7 +82,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_withdraw(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_withdraw(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     note = _own_note(request, note_id)
     try:
         services.note_withdraw(note, expected_version=posted_version(request))

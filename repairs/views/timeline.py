@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -16,10 +15,11 @@ from django_htmx.http import trigger_client_event
 
 from repairs import access
 from repairs.views.inline import render_card
+from rupturelog.http import AuthenticatedHttpRequest
 from sessions.models import RespondentRole, TherapySession
 
 
-def plain_user(request: HttpRequest):
+def plain_user(request: AuthenticatedHttpRequest):
     """The signed-in user, unwrapped from `request.user`'s SimpleLazyObject (loaded if it
     was not yet): the same object, without a proxy call on every attribute read."""
     user = request.user
@@ -50,7 +50,7 @@ def _marks(ruptures: list, minutes: int) -> list[dict]:
 
 
 @login_required
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The session timeline: the bar, the moments as cards, and what is still open from
     earlier sessions. htmx requests for `timeline-live` or `timeline-bar` get that part only.
     """
@@ -119,7 +119,7 @@ def _bar(ruptures: list, therapy_session: TherapySession) -> dict[str, list]:
 
 
 @login_required
-def rupture_card(request: HttpRequest, rupture_id: int) -> HttpResponse:
+def rupture_card(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     """One card, as the viewer sees it (htmx "cancel" and refreshes)."""
     if not request.htmx:
         rupture = access.get_in_scope(access.ruptures_for(request.user), rupture_id)
@@ -128,7 +128,7 @@ def rupture_card(request: HttpRequest, rupture_id: int) -> HttpResponse:
 
 
 @login_required
-def session_changes(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_changes(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """Has anything in this session's case changed since revision `rev`?
 
     Open timelines ask every 15 s. Unchanged: 204 and nothing rendered (one indexed lookup

@@ -1,27 +1,34 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.http import HttpResponseBadRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from rupturelog.accounts import invitations
 from rupturelog.accounts.forms import InvitationAdminForm
 from rupturelog.accounts.models import Invitation, Supervision, User
 
 
-class SafeChangelist:
+class SafeChangelist(admin.ModelAdmin):
     """Changelists that answer odd query strings without a server error: the search term
     cut to 200 characters (SQLite refuses a LIKE pattern over 50,000 bytes, and no real
     search is longer than a few words), and a filter value holding a NUL character refused
     as a bad request (PostgreSQL cannot compare text with one, and raises)."""
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if any("\x00" in value for _, values in request.GET.lists() for value in values):
             return HttpResponseBadRequest("Invalid character in the filter.")
         return super().changelist_view(request, extra_context)
 
-    def get_search_results(self, request, queryset, search_term: str):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         return super().get_search_results(request, queryset, search_term[:200])
 
 

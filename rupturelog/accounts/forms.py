@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -21,7 +23,8 @@ class EmailLoginForm(AuthenticationForm):
     }
 
     def clean_username(self) -> str:
-        return self.cleaned_data["username"].lower()
+        username: str = self.cleaned_data["username"]
+        return username.lower()
 
 
 class ClientInviteForm(forms.Form):
@@ -35,7 +38,7 @@ class ClientInviteForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
+        email: str = self.cleaned_data["email"].lower()
         if refusal := email_refusal(email):
             raise forms.ValidationError(refusal)
         return email
@@ -53,13 +56,14 @@ class InvitationAdminForm(forms.ModelForm):
         }
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
+        email: str = self.cleaned_data["email"].lower()
         if refusal := email_refusal(email):
             raise forms.ValidationError(refusal)
         return email
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         role, therapist = cleaned.get("role"), cleaned.get("therapist")
         if role == Role.CLIENT and therapist is None:
             self.add_error("therapist", "A client joins a therapist's caseload: choose one.")

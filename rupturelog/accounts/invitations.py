@@ -148,6 +148,8 @@ def accept(invitation: Invitation, user: User) -> User:
             )
         user.save()
         if locked.role == Role.CLIENT:
+            # The invitation_client_has_therapist constraint: a client's invitation names one.
+            assert locked.therapist is not None
             # The case opens in the sessions app (sessions/receivers.py).
             client_joined.send(Invitation, client=user, therapist=locked.therapist)
         locked.accepted_at = timezone.now()

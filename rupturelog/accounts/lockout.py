@@ -32,7 +32,7 @@ def client_ip(request: HttpRequest) -> str | None:
     proxy_count=1 with the right-most entry.)
     """
     if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1][:45]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -68,6 +69,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
+
+    if TYPE_CHECKING:
+        # Set on each request's user by django-otp's OTPMiddleware: whether this session
+        # has passed the second step.
+        is_verified: Callable[[], bool]
 
     class Meta:
         ordering = ["display_name"]

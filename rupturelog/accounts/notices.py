@@ -8,9 +8,12 @@ when: never a password, code or key, and nothing clinical.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.generic import FormView
 
 from rupturelog.accounts.models import User
 from rupturelog.mailing import send_plain
@@ -38,10 +41,10 @@ def sign_in_changed(user: User, what: str) -> None:
     )
 
 
-class _NoticeOnSuccess:
+class _NoticeOnSuccess(FormView):
     """For Django's password views: once the new password is saved, tell its owner."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         sign_in_changed(form.user, PASSWORD_CHANGED)
         return response

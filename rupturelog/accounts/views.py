@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from rupturelog.accounts import invitations
 from rupturelog.accounts.forms import ClientInviteForm
-from rupturelog.accounts.models import Invitation, Role
-from rupturelog.http import posted, see_other
+from rupturelog.accounts.models import Invitation, InvitationQuerySet, Role
+from rupturelog.http import AuthenticatedHttpRequest, posted, see_other
 
 NOT_EMAILED = (
     "The invitation is saved, but the email could not be sent just now. "
@@ -22,13 +22,13 @@ NOT_EMAILED = (
 )
 
 
-def _therapist(request: HttpRequest) -> None:
+def _therapist(request: AuthenticatedHttpRequest) -> None:
     # Only therapists invite from here; to anyone else this page does not exist.
     if request.user.role != Role.THERAPIST:
         raise Http404
 
 
-def _pending(request: HttpRequest):
+def _pending(request: AuthenticatedHttpRequest) -> InvitationQuerySet:
     return (
         Invitation.objects.open()
         .filter(therapist=request.user, role=Role.CLIENT)
@@ -36,7 +36,7 @@ def _pending(request: HttpRequest):
     )
 
 
-def _own_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
+def _own_invitation(request: AuthenticatedHttpRequest, invitation_id: int) -> Invitation:
     """One of this therapist's open invitations; anything else is the same 404."""
     _therapist(request)
     invitation = _pending(request).filter(pk=invitation_id).first()
@@ -46,7 +46,7 @@ def _own_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
 
 
 @login_required
-def client_invite(request: HttpRequest) -> HttpResponse:
+def client_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     _therapist(request)
     form = ClientInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def client_invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_invite_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def client_invite_resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _own_invitation(request, invitation_id)
     sent = invitations.resend(invitation)
     if sent.emailed:
@@ -92,7 +92,7 @@ def client_invite_resend(request: HttpRequest, invitation_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def client_invite_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def client_invite_cancel(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _own_invitation(request, invitation_id)
     invitations.cancel(invitation)
     messages.success(request, f"The invitation to {invitation.email} is cancelled.")

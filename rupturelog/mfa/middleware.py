@@ -50,19 +50,26 @@ def _send_to(request: HttpRequest, url_name: str) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': back})}")
 
 
+class TwoStepRequest(HttpRequest):
+    """A request as this middleware sees it: it may flag the second step as not done, for
+    base.html, which then leaves out what would lead elsewhere (unset reads as false)."""
+
+    two_step_incomplete: bool
+
+
 class TwoStepMiddleware:
     """Must come after django_otp's OTPMiddleware (request.user.is_verified)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TwoStepRequest) -> HttpResponse:
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
         return self.get_response(request)
 
-    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+    def _refusal(self, request: TwoStepRequest) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None

@@ -27,6 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rupturelog.accounts.models import Role, User
 
 log = logging.getLogger("rupturelog.mfa")
+# django-otp ships no type information: the bool(), int() and str() around some of its calls
+# below only name, for the type checker, what they return.
 
 # Clinicians and administrators see clinical data or accounts: a password alone is not
 # enough for them. Clients may turn it on.
@@ -50,11 +52,11 @@ def app_device(user: User) -> TOTPDevice | None:
 
 
 def has_two_step(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def backup_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 # --- Setting up -------------------------------------------------------------------------
@@ -73,7 +75,7 @@ def secret_for_typing(secret_hex: str) -> str:
 
 def setup_url(user: User, secret_hex: str) -> str:
     """The otpauth:// address the QR code carries (django-otp builds it, with the issuer)."""
-    return TOTPDevice(user=user, key=secret_hex).config_url
+    return str(TOTPDevice(user=user, key=secret_hex).config_url)
 
 
 def qr_svg(url: str) -> SafeString:
@@ -104,7 +106,7 @@ def matching_step(secret_hex: str, code: str, *, after: int = -1) -> int | None:
     totp = TOTP(unhexlify(secret_hex))
     totp.time = time.time()
     if totp.verify(int(code), TOLERANCE, after + 1):
-        return totp.t()
+        return int(totp.t())
     return None
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from rupturelog.accounts import notices
-from rupturelog.http import posted, see_other
+from rupturelog.http import AuthenticatedHttpRequest, posted, see_other
 from rupturelog.mfa import services
 from rupturelog.mfa.forms import CodeForm, ConfirmAppForm
 
@@ -40,7 +40,7 @@ def _with_next(url_name: str, next_url: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The code step after the password, for anyone with an authenticator app."""
     user = request.user
     next_url = _next(request)
@@ -80,7 +80,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the secret), then prove it with
     the first code. For someone who already has one, this replaces it."""
     user = request.user
@@ -129,7 +129,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def backup_codes(request: HttpRequest) -> HttpResponse:
+def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New backup codes (POST), shown once on the page that follows (GET)."""
     user = request.user
     has_app = services.has_two_step(user)
@@ -152,7 +152,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     device = services.app_device(user)
     context = {
@@ -165,7 +165,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def turn_off(request: HttpRequest) -> HttpResponse:
+def turn_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Clients only: for clinicians and administrators it is required (they may only
     replace their app)."""
     user = request.user
