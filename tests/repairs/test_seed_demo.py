@@ -26,7 +26,7 @@ from repairs.codes import (
     Strategy,
     Visibility,
 )
-from repairs.management.commands.seed_demo import (
+from repairs.demo import (
     BULK_DOMAIN,
     DEMO_DOMAIN,
     DEMO_LOGINS,
