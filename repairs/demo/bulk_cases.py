@@ -267,7 +267,8 @@ def _status(draw: float, *, ongoing: bool, sessions_ago: int) -> str:
 
 
 class _Moment:
-    """One bulk moment while its rows are drawn: a therapist entry, a client flag or both."""
+    """One bulk moment while its rows are drawn: a therapist entry, a client flag or both.
+    Set field by field by `BulkCases._draw_moment`."""
 
     __slots__ = (
         "agreement",
@@ -286,6 +287,21 @@ class _Moment:
         "status",
         "therapist_row",
     )
+    agreement: str
+    both: bool
+    by_client: bool
+    client_row: int | None
+    created: datetime
+    draft: bool
+    family: str
+    first_step: int
+    index: int
+    intensity: int
+    minute: int
+    seen_during: bool
+    session_id: int
+    status: str
+    therapist_row: int | None
 
 
 class BulkCases:
