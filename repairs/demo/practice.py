@@ -1,8 +1,8 @@
 """The demo practice: its people, supervisions, cases and weekly sessions, then their history.
 
-Built from a fixed random seed with dates anchored to today, so it always looks current and
-two databases seeded on the same day hold the same rows. Every row is built in memory first
-and written in one go (`loader.py`); what happens in each case is `moments.py`.
+Built from a fixed random seed with dates anchored to now, so it always looks current and
+only the clock changes it. Every row is built in memory first and written in one go
+(`loader.py`); what happens in each case is `moments.py`.
 """
 
 from __future__ import annotations
