@@ -128,7 +128,7 @@ def bulk_ruptures_raw(url: str) -> int:
     import psycopg
     from psycopg import sql
 
-    from repairs.management.commands.seed_demo import BULK_SUFFIX
+    from repairs.demo import BULK_SUFFIX
     from repairs.models import Rupture
     from rupturelog.accounts.models import User
     from sessions.models import Case
@@ -328,7 +328,7 @@ def bench_supervisor(name: str, ruptures: int | None) -> User:
     from django.db.models import Count
     from django.utils import timezone
 
-    from repairs.management.commands.seed_demo import BULK_SUFFIX
+    from repairs.demo import BULK_SUFFIX
     from repairs.models import Rupture
     from rupturelog.accounts.models import Role, Supervision, User
 
@@ -600,7 +600,7 @@ def run() -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from repairs.management.commands.seed_demo import DEMO_LOGINS
+    from repairs.demo import DEMO_LOGINS
     from rupturelog.accounts.models import Supervision, User
 
     results = Results(database=url)

@@ -146,7 +146,7 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from repairs.management.commands.seed_demo import DEMO_LOGINS
+    from repairs.demo import DEMO_LOGINS
     from rupturelog.accounts.models import User
 
     def logged_in(email: str) -> Client:

@@ -323,7 +323,7 @@ def choose_people(therapist_count: int, clients_each: int) -> list[Person]:
 
     from repairs import access
     from repairs.codes import Visibility
-    from repairs.management.commands.seed_demo import DEMO_DOMAIN
+    from repairs.demo import DEMO_DOMAIN
     from rupturelog.accounts.models import Role, User
 
     now = timezone.now()
@@ -828,7 +828,7 @@ def main() -> int:
         # The same settings in this process, for choosing people and checking writes.
         os.environ.update(env)
         people = choose_people(args.therapists, args.clients_each)
-        from repairs.management.commands.seed_demo import DEMO_PASSWORD
+        from repairs.demo import DEMO_PASSWORD
 
         server: subprocess.Popen | None = None
         writers: Writers | None = None

@@ -1,5 +1,6 @@
 """The project's shape, kept by tests so it cannot rot: dependencies point one way
-(`repairs` → `sessions` → `rupturelog`)."""
+(`repairs` → `sessions` → `rupturelog`), and no app function grows past what a reader can
+hold in their head."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Each package may import only the packages after it here (and itself).
 LAYERS = ["repairs", "sessions", "rupturelog"]
+LONGEST_FUNCTION = 80  # lines, decorators and docstring included
 
 
 def _modules(package: str, *, migrations: bool = True) -> Iterator[Path]:
@@ -54,3 +56,19 @@ def test_the_layer_check_sees_an_import_inside_a_function(tmp_path: Path) -> Non
     module = tmp_path / "module.py"
     module.write_text("def f():\n    from repairs.models import Rupture\n    import sessions\n")
     assert list(_imported_packages(module)) == [(2, "repairs"), (3, "sessions")]
+
+
+def _functions(package: str) -> Iterator[tuple[str, int]]:
+    for path in _modules(package, migrations=False):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                length = node.end_lineno - start + 1
+                yield f"{path.relative_to(ROOT)}:{node.lineno} {node.name}", length
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_no_app_function_is_longer_than_a_reader_can_follow(package: str) -> None:
+    long = {name: n for name, n in _functions(package) if n > LONGEST_FUNCTION}
+    assert long == {}, f"split these into named steps (over {LONGEST_FUNCTION} lines)"

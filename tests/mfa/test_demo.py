@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from repairs.management.commands.seed_demo import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
+from repairs.demo import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
 from rupturelog.accounts.models import User
 from rupturelog.mfa import services
 from rupturelog.mfa.demo import demo_secret
