@@ -18,7 +18,7 @@ The rules (../shared/DESIGN.md, "People and what each may see"):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
 from django.db.models import (
     Aggregate,
@@ -47,6 +47,7 @@ from sessions.models import Case, CheckIn, RespondentRole, TherapySession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import WithAnnotations
 
     AnyUser = User | AnonymousUser
 
@@ -81,7 +82,8 @@ def figure_therapists_for(user: AnyUser) -> QuerySet[User]:
     role = _clinical_role(user)
     if role == Role.SUPERVISOR:
         return supervised_therapists(user).order_by("display_name")
-    if role == Role.THERAPIST:
+    # A role means a signed-in user; the second test says so to the type checker.
+    if role == Role.THERAPIST and user.is_authenticated:
         return User.objects.filter(pk=user.pk)
     return User.objects.none()
 
@@ -145,7 +147,20 @@ def sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
     )
 
 
-def add_neighbours(therapy_session: TherapySession) -> TherapySession:
+class _Neighbours(TypedDict):
+    """What `add_neighbours` gives a session: its case's previous and next session."""
+
+    previous_id: int | None
+    previous_number: int | None
+    next_id: int | None
+    next_number: int | None
+
+
+if TYPE_CHECKING:
+    SessionWithNeighbours = WithAnnotations[TherapySession, _Neighbours]
+
+
+def add_neighbours(therapy_session: TherapySession) -> SessionWithNeighbours:
     """Give a session the pk and number of its case's previous and next session
     (`previous_id`, `previous_number`, `next_id`, `next_number`; None at either end), for a
     pager. Scope is per case, so a neighbour in the same case is as visible as the session
@@ -161,9 +176,11 @@ def add_neighbours(therapy_session: TherapySession) -> TherapySession:
             before = (other_number, other_pk)
         elif other_number > number and (after is None or other_number < after[0]):
             after = (other_number, other_pk)
-    therapy_session.previous_number, therapy_session.previous_id = before or (None, None)
-    therapy_session.next_number, therapy_session.next_id = after or (None, None)
-    return therapy_session
+    # The same object, from here on with the attributes set below.
+    paged = cast("SessionWithNeighbours", therapy_session)
+    paged.previous_number, paged.previous_id = before or (None, None)
+    paged.next_number, paged.next_id = after or (None, None)
+    return paged
 
 
 def check_ins_for(user: AnyUser) -> QuerySet[CheckIn]:
@@ -224,15 +241,45 @@ class _CommaList(Aggregate):
         )
 
 
-def code_list(rupture: Rupture) -> list[tuple[str, str]]:
+class _StepNumber(TypedDict):
+    session_number: int
+
+
+class _NoteAuthor(TypedDict):
+    author_name: str
+
+
+class _Thread(TypedDict):
+    """What `ruptures_with_threads` adds to each rupture (its docstring says what each is)."""
+
+    visible_steps: list[NumberedStep]
+    visible_notes: list[NamedNote]
+    code_list: str | None  # None: no codes
+    session_number: int
+    case_therapist_id: int
+    counterpart_visibility: str | None  # these three None: no counterpart
+    counterpart_author_id: int | None
+    counterpart_session_id: int | None
+
+
+if TYPE_CHECKING:
+    # A rupture as a card shows it, with its thread's steps and notes. (`my_reviews`,
+    # prefetched for supervisors only, is read with getattr.)
+    ThreadedRupture = WithAnnotations[Rupture, _Thread]
+    NumberedStep = WithAnnotations[RepairStep, _StepNumber]
+    NamedNote = WithAnnotations[Note, _NoteAuthor]
+
+
+def code_list(rupture: ThreadedRupture) -> list[tuple[str, str]]:
     """A card's codes as (kind, code) pairs, in the order of `RuptureCode.Meta.ordering`,
     from the `code_list` annotation of `ruptures_with_threads` ("kind:code,kind:code")."""
     if not rupture.code_list:
         return []
-    return sorted(tuple(pair.split(":", 1)) for pair in rupture.code_list.split(","))
+    pairs = (pair.split(":", 1) for pair in rupture.code_list.split(","))
+    return sorted((kind, code) for kind, code in pairs)
 
 
-def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
+def ruptures_with_threads(user: AnyUser) -> QuerySet[ThreadedRupture]:
     """`ruptures_for(user)` with everything a rupture card shows, in a fixed number of
     queries: the repair steps and notes the user may see, as `visible_steps` (each with its
     `session_number`) and `visible_notes` (each with its `author_name`); and, as
@@ -286,7 +333,9 @@ def ruptures_with_threads(user: AnyUser) -> QuerySet[Rupture]:
                 to_attr="my_reviews",
             )
         )
-    return ruptures
+    # django-stubs reads the prefetched lists as of the abstract ClinicalItem, without the
+    # annotations their querysets add: the type says what they hold.
+    return cast("QuerySet[ThreadedRupture]", ruptures)
 
 
 def sees_client_by_pseudonym(viewer: AnyUser, case: Case) -> bool:
@@ -332,7 +381,7 @@ def caseload_ruptures_for(user: AnyUser) -> QuerySet[Rupture]:
     """Ruptures in the therapist's own cases (their home page's "still open" list)."""
     if _clinical_role(user) != Role.THERAPIST:
         return Rupture.objects.none()
-    return ruptures_for(user).filter(case__therapist=user)
+    return ruptures_for(user).filter(case__therapist_id=user.pk)
 
 
 def flaggable_sessions_for(user: AnyUser) -> QuerySet[TherapySession]:
@@ -431,7 +480,10 @@ def _case_id_of(item: Model) -> int:
         return item.pk
     if isinstance(item, RepairStep | Note):
         return item.rupture.case_id
-    return item.case_id  # type: ignore[attr-defined]  # sessions, ruptures, inbox items
+    if isinstance(item, TherapySession | Rupture | InboxItem):
+        return item.case_id
+    # Unreachable from get_in_scope, which has already looked the type up in _AUDIT_TYPES.
+    raise TypeError(f"{type(item).__name__} is in no case")
 
 
 def _case_therapist_id(rupture: Rupture) -> int:

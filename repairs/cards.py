@@ -10,7 +10,7 @@ is kept after the request.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
@@ -18,6 +18,11 @@ from repairs import access
 from repairs.codes import CODES_BY_KIND, AuthorRole, CodeKind, Visibility
 from rupturelog.accounts.models import Role
 from sessions.models import RespondentRole
+
+if TYPE_CHECKING:
+    from repairs.access import NamedNote, NumberedStep, ThreadedRupture
+    from repairs.models import Rupture
+    from rupturelog.accounts.models import User
 
 # An id that no URL pattern's fixed text contains, to mark where the id goes.
 _PLACEHOLDER = "987654321"
@@ -43,7 +48,7 @@ def id_url(name: str, object_id: int) -> str:
     return f"{before}{int(object_id)}{after}"
 
 
-def reporter_text(rupture: Any, viewer_id: int | None, viewer_role: str | None) -> str:
+def reporter_text(rupture: Rupture, viewer_id: int | None, viewer_role: str | None) -> str:
     """Who noted the moment and when, as the viewer reads it ("You noted a moment at minute
     12"); what repairs/_reporter.html prints."""
     if rupture.author_id == viewer_id:
@@ -57,7 +62,7 @@ def reporter_text(rupture: Any, viewer_id: int | None, viewer_role: str | None) 
     return f"{who} a moment at minute {rupture.minute}"
 
 
-def _step(step: Any, viewer_role: str | None, edits: bool) -> dict[str, Any]:
+def _step(step: NumberedStep, viewer_role: str | None, edits: bool) -> dict[str, Any]:
     if viewer_role == Role.CLIENT:
         raised = step.initiated_by == RespondentRole.CLIENT
         heading = "You raised it" if raised else "Your therapist responded"
@@ -75,7 +80,7 @@ def _step(step: Any, viewer_role: str | None, edits: bool) -> dict[str, Any]:
     }
 
 
-def _note(note: Any, user: Any) -> dict[str, Any]:
+def _note(note: NamedNote, user: User) -> dict[str, Any]:
     mine = access.may_edit_note(user, note)
     if note.author_id == user.pk:
         author = "You"
@@ -102,7 +107,7 @@ def _note(note: Any, user: Any) -> dict[str, Any]:
     }
 
 
-def _private_tag(rupture: Any, author: bool) -> str:
+def _private_tag(rupture: Rupture, author: bool) -> str:
     if rupture.visibility != Visibility.PRIVATE:
         return ""
     if rupture.author_role == RespondentRole.CLIENT:
@@ -111,24 +116,27 @@ def _private_tag(rupture: Any, author: bool) -> str:
     return "Private — therapist and supervisor only"
 
 
-def _counterpart(rupture: Any, viewer_id: int | None, client: bool) -> tuple[str, str]:
+def _counterpart(rupture: ThreadedRupture, viewer_id: int | None, client: bool) -> tuple[str, str]:
     """The link to the other side's report of the same moment, and whose it is, when the
     viewer may see that report."""
-    if not rupture.counterpart_id or not (
-        rupture.counterpart_visibility == Visibility.SHARED
-        or rupture.counterpart_author_id == viewer_id
+    # Without a counterpart both ids are None: testing both is for the type checker.
+    counterpart_id, session_id = rupture.counterpart_id, rupture.counterpart_session_id
+    if (
+        not counterpart_id
+        or session_id is None
+        or not (
+            rupture.counterpart_visibility == Visibility.SHARED
+            or rupture.counterpart_author_id == viewer_id
+        )
     ):
         return "", ""
-    url = (
-        f"{id_url('session_detail', rupture.counterpart_session_id)}"
-        f"#rupture-{int(rupture.counterpart_id)}"
-    )
+    url = f"{id_url('session_detail', session_id)}#rupture-{int(counterpart_id)}"
     if rupture.author_role == RespondentRole.CLIENT:
         return url, "the therapist's"
     return url, "your" if client else "the client's"
 
 
-def _codes(rupture: Any, client: bool) -> list[tuple[str, str]]:
+def _codes(rupture: ThreadedRupture, client: bool) -> list[tuple[str, str]]:
     codes = []
     for kind, code in access.code_list(rupture):
         label = CODES_BY_KIND[kind](code).label
@@ -139,7 +147,7 @@ def _codes(rupture: Any, client: bool) -> list[tuple[str, str]]:
     return codes
 
 
-def _actions(user: Any, rupture: Any) -> dict[str, Any]:
+def _actions(user: User, rupture: ThreadedRupture) -> dict[str, Any]:
     """What the viewer may do with the card, and the URL of each action allowed."""
     allowed = {
         "note_new": access.may_add_note(user, rupture),
@@ -174,7 +182,7 @@ def _actions(user: Any, rupture: Any) -> dict[str, Any]:
     return actions
 
 
-def card_for(rupture: Any, user: Any, page_session_id: int | None) -> dict[str, Any]:
+def card_for(rupture: ThreadedRupture, user: User, page_session_id: int | None) -> dict[str, Any]:
     """The card of `rupture` (from `access.ruptures_with_threads(user)`) for `user`, on the
     timeline of session `page_session_id`."""
     client = user.role == Role.CLIENT

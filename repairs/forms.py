@@ -492,14 +492,15 @@ class ReviewFilterForm(forms.Form):
         today = timezone.localdate()
         defaults = {"start": today - timedelta(days=review.DEFAULT_DAYS), "end": today}
         super().__init__(data if data else None, initial=defaults)
-        self.fields["therapists"].queryset = therapists
+        cast(TherapistsField, self.fields["therapists"]).queryset = therapists
         if not supervisor:
             del self.fields["therapists"]
             del self.fields["unreviewed"]
         self._defaults = defaults
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("start", "end"):
             value = data.get(name)
             if value and not EARLIEST <= value <= LATEST:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from repairs.codes import (
     Visibility,
 )
 from repairs.history import capture
-from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
+from repairs.models import ClinicalItem, InboxItem, Note, RepairStep, Rupture, RuptureCode
 from rupturelog.accounts.models import Role, User
 from rupturelog.audit.middleware import note_change
 from rupturelog.history import change
@@ -37,7 +37,7 @@ from sessions.models import Case, CheckIn, RespondentRole, TherapySession
 class EditConflict(Exception):
     """Someone else saved the item since the editor loaded it. Nothing was written."""
 
-    def __init__(self, current: models.Model) -> None:
+    def __init__(self, current: ClinicalItem) -> None:
         super().__init__("The item changed since it was opened.")
         self.current = current
 

@@ -1,5 +1,5 @@
 """Request helpers every app's views share: the 303 after a POST, the form data to bind,
-ids typed as digits, and the request types the views are annotated with."""
+ids typed as digits, and the request types the views and middlewares are annotated with."""
 
 from __future__ import annotations
 
@@ -14,7 +14,15 @@ if TYPE_CHECKING:
     from rupturelog.accounts.models import User
 
 
-class HtmxHttpRequest(HttpRequest):
+class TracedHttpRequest(HttpRequest):
+    """A request the access log's middleware has given its id (every request here has one):
+    the X-Request-ID it sent, if well formed, or a fresh one; echoed in the response, and
+    written in the log lines and the access events of the request."""
+
+    request_id: str
+
+
+class HtmxHttpRequest(TracedHttpRequest):
     """A request that went through django-htmx's middleware (every request here does)."""
 
     htmx: HtmxDetails

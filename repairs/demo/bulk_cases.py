@@ -76,21 +76,21 @@ class BulkTexts:
 
     def __init__(self, rng: random.Random) -> None:
         families = (Family.WITHDRAWAL, Family.CONFRONTATION, Family.MIXED)
-        self.client = {
+        self.client: dict[str, list[str]] = {
             family: [
                 client_account(rng, family, *_pick_topic_task(rng, client_side=True))
                 for _ in range(300)
             ]
             for family in families
         }
-        self.therapist = {
+        self.therapist: dict[str, list[str]] = {
             family: [
                 therapist_account(rng, family, *_pick_topic_task(rng, client_side=False))
                 for _ in range(300)
             ]
             for family in families
         }
-        self.steps = {
+        self.steps: dict[str, list[str]] = {
             strategy: [
                 rng.choice(texts).format(topic=rng.choice(TOPICS)[1], task=rng.choice(TASKS))
                 for _ in range(20)

@@ -114,7 +114,7 @@ TASKS = [
 ]
 
 # What happened, in the client's words; withdrawal-like and confrontation-like moments.
-CLIENT_OPENERS = {
+CLIENT_OPENERS: dict[str, list[str]] = {
     Family.WITHDRAWAL: [
         "When I talked about {topic} you moved on quickly and I felt brushed off.",
         "You asked about {topic} before I was ready to go there.",
@@ -173,7 +173,7 @@ CLIENT_AFTERTHOUGHTS = [
 ]
 
 # What the therapist saw, by family; then their own part or the context; then a plan.
-THERAPIST_OBSERVATIONS = {
+THERAPIST_OBSERVATIONS: dict[str, list[str]] = {
     Family.WITHDRAWAL: [
         "When we reached {topic}, answers became short and the client looked away.",
         "Client said 'it's fine' about {topic} while visibly tearful.",
@@ -236,7 +236,7 @@ THERAPIST_PLANS = [
     "Keep an eye on this pattern.",
 ]
 
-REPAIR_TEXTS = {
+REPAIR_TEXTS: dict[str, list[str]] = {
     Strategy.CLARIFY: [
         "Went back over what I meant and checked what the client had heard.",
         "Explained that I hadn't meant it as a criticism and asked how it had come across.",
@@ -415,7 +415,7 @@ CHECK_IN_COMMENTS = {
 }
 
 # Which strategies a therapist tends to reach for, by family (every code gets some use).
-STRATEGY_WEIGHTS = {
+STRATEGY_WEIGHTS: dict[str, dict[str, int]] = {
     Family.WITHDRAWAL: {
         Strategy.CLARIFY: 6,
         Strategy.CHANGE_TASK: 4,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypeVar
 
 from django.core.management.base import CommandError
 
@@ -23,15 +24,17 @@ from repairs.demo.content import (
 )
 from rupturelog.accounts.models import PSEUDONYM_ALPHABET
 
+_K = TypeVar("_K")
 
-def weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
+
+def weighted(rng: random.Random, weights: Mapping[_K, int]) -> _K:
     """One key of `weights`, drawn by weight (one draw of `rng`)."""
     return rng.choices(list(weights), list(weights.values()))[0]
 
 
-def weighted_distinct(rng: random.Random, weights: dict[Any, int], count: int) -> list[Any]:
+def weighted_distinct(rng: random.Random, weights: Mapping[_K, int], count: int) -> list[_K]:
     """`count` distinct keys of `weights`, drawn by weight."""
-    chosen: list[Any] = []
+    chosen: list[_K] = []
     while len(chosen) < count:
         pick = weighted(rng, weights)
         if pick not in chosen:
@@ -45,7 +48,7 @@ def demo_email(first: str, last: str) -> str:
     return f"{plain.lower()}@{DEMO_DOMAIN}"
 
 
-def pseudonym(rng: random.Random, used: set[str]) -> str:
+def pseudonym(rng: random.Random, used: set[str | None]) -> str:
     """A client code not in `used` (which it joins), such as C-7KQ2."""
     for _ in range(1000):
         code = "C-" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(4))

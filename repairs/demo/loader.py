@@ -46,7 +46,7 @@ class Table:
     def add(self, **values: Any) -> int:
         if "id" not in values:  # else an id taken earlier with take_id()
             values["id"] = self.take_id()
-        pk = values["id"]
+        pk: int = values["id"]
         row = tuple(
             values.pop(name) if name in values else self.defaults[name] for name in self.columns
         )

@@ -51,6 +51,14 @@ from sessions.models import RespondentRole
 PlannedStep = tuple[str, str, int, str]
 
 
+# How many repair steps a moment has, by where it ended up (weights).
+STEPS_BY_STATUS: dict[str, dict[int, int]] = {
+    Status.REPAIRING: {1: 60, 2: 40},
+    Status.RESOLVED: {1: 25, 2: 40, 3: 25, 4: 10},
+    Status.UNRESOLVED: {1: 40, 2: 40, 3: 20},
+}
+
+
 @dataclass
 class _Moment:
     """One moment while it is drawn: what happened, then who wrote it down, when, and how
@@ -257,8 +265,7 @@ class CaseHistory:
         visibility = Visibility.PRIVATE if moment.therapist_private else Visibility.SHARED
         client_view = ""
         if not moment.therapist_private:
-            client_view = weighted(
-                rng,
+            views: dict[str, int] = (
                 {ClientView.SAME: 60, ClientView.DIFFERENT: 40}
                 if moment.by_client
                 else {
@@ -266,8 +273,9 @@ class CaseHistory:
                     ClientView.NOT_NOTICED: 25,
                     ClientView.SAME: 12,
                     ClientView.DIFFERENT: 8,
-                },
+                }
             )
+            client_view = weighted(rng, views)
         moment.therapist_created = created = self._before_now(moment.therapist_created)
         self.ruptures.add(
             id=therapist_id,
@@ -398,14 +406,7 @@ class CaseHistory:
         rng = self.rng
         if status == Status.OPEN:
             return []
-        count = weighted(
-            rng,
-            {
-                Status.REPAIRING: {1: 60, 2: 40},
-                Status.RESOLVED: {1: 25, 2: 40, 3: 25, 4: 10},
-                Status.UNRESOLVED: {1: 40, 2: 40, 3: 20},
-            }[status],
-        )
+        count = weighted(rng, STEPS_BY_STATUS[status])
         if family == Family.UNCLASSIFIED:
             family = Family.MIXED
         strategies: list[str] = []

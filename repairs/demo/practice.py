@@ -85,7 +85,7 @@ class DemoPractice:
         )
         for case in cases:
             history.add(case)
-        counts = {t.model._meta.verbose_name_plural: len(t.rows) for t in self.tables}
+        counts = {str(t.model._meta.verbose_name_plural): len(t.rows) for t in self.tables}
         write(self.tables)
         return counts
 

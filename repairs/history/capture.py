@@ -52,7 +52,8 @@ def snapshot(model: type[models.Model], pks: Iterable[int], label: str) -> None:
         return
     pks = list(pks)
     if pks:
-        _write_events(model, model.objects.filter(pk__in=pks).values(*_columns(model)), label)
+        rows = model._default_manager.filter(pk__in=pks).values(*_columns(model))
+        _write_events(model, rows, label)
 
 
 def keep_baseline(
@@ -73,7 +74,7 @@ def keep_baseline(
     if not (missing := pks - known):
         return
     baseline = baseline or Change()
-    rows = model.objects.filter(pk__in=missing).values(*_columns(model))
+    rows = model._default_manager.filter(pk__in=missing).values(*_columns(model))
     _write_events(model, rows, "baseline", baseline)
     if model is Rupture:
         # Their codes too, or the first code change would look like codes out of nowhere.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -68,6 +68,7 @@ FIELDS: dict[type[models.Model], list[Shown]] = {
     RepairStep: STEP_FIELDS,
     Note: NOTE_FIELDS,
 }
+NOUNS: dict[type[models.Model], str] = {Rupture: "entry", RepairStep: "repair step", Note: "note"}
 CODE_FIELDS = {CodeKind.MARKER: "markers", CodeKind.CAUSE: "causes", CodeKind.FEELING: "feelings"}
 
 
@@ -99,6 +100,12 @@ class History:
     recorded: bool  # False: no event rows at all (written before history was kept)
 
 
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's field `name`: a column, as every name in FIELDS is (get_field() may also
+    give a reverse relation, which the type checker cannot rule out from a string)."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
 def _display(model: type[models.Model], name: str, value: Any, sessions: dict[int, int]) -> str:
     if name in CODE_FIELDS.values():
         kind = next(k for k, v in CODE_FIELDS.items() if v == name)
@@ -116,7 +123,7 @@ def _display(model: type[models.Model], name: str, value: Any, sessions: dict[in
         return f"session {sessions.get(value, '?')}"
     if value in (None, ""):
         return EMPTY
-    field = model._meta.get_field(name)
+    field = _column(model, name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
@@ -128,13 +135,12 @@ def _state(model: type[models.Model], event: Any, codes: dict[str, set[str]]) ->
         if shown.name in CODE_FIELDS.values():
             state[shown.name] = frozenset(codes.get(shown.name, set()))
         else:
-            field = model._meta.get_field(shown.name)
-            state[shown.name] = getattr(event, field.attname)
+            state[shown.name] = getattr(event, _column(model, shown.name).attname)
     return state
 
 
 def _summary(model: type[models.Model], label: str, before: dict | None, after: dict) -> str:
-    noun = {Rupture: "entry", RepairStep: "repair step", Note: "note"}[model]
+    noun = NOUNS[model]
     if label == "baseline" and before is None:
         return "As it stood when version history began"
     if before is None:

@@ -5,6 +5,7 @@ administrator's thresholds (AlertSettings)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -34,7 +35,17 @@ from rupturelog.accounts.models import User
 from sessions.models import CheckIn, RespondentRole, TherapySession
 
 
-def alerts(viewer: User, therapist_ids: list[int], limit: int = 50) -> dict[str, list]:
+class Alerts(TypedDict):
+    """The alerts, each kind a list (the case rows are {"case_id", "case", ...})."""
+
+    thresholds: AlertSettings
+    still_open: list[Rupture]
+    unanswered: list[Rupture]
+    confrontation: list[dict[str, Any]]
+    disagreeing: list[dict[str, Any]]
+
+
+def alerts(viewer: User, therapist_ids: list[int], limit: int = 50) -> Alerts:
     """Cases and moments that need attention now, by the administrator's thresholds. Not
     limited to a date range: an old rupture still open is exactly what an alert is for.
     Four queries plus the thresholds."""

@@ -120,12 +120,12 @@ def rates_by_therapist(viewer: User, scope: ReviewScope) -> tuple[list[Therapist
         target.with_step += row["with_step"]
         target.resolved += row["resolved"]
     total = TherapistRow(therapist=viewer)
-    for row in rows.values():
-        total.sessions += row.sessions
-        total.ruptures += row.ruptures
-        total.with_step += row.with_step
-        total.resolved += row.resolved
-        for family, n in row.by_family.items():
+    for therapist_row in rows.values():
+        total.sessions += therapist_row.sessions
+        total.ruptures += therapist_row.ruptures
+        total.with_step += therapist_row.with_step
+        total.resolved += therapist_row.resolved
+        for family, n in therapist_row.by_family.items():
             total.by_family[family] = total.by_family.get(family, 0) + n
     return list(rows.values()), total
 

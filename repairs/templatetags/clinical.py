@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from django import template
 
 from repairs import access, cards
@@ -16,29 +18,29 @@ def client_name_for(case: Case, viewer) -> str:
     return access.client_name(viewer, case)
 
 
-def _number(value: object) -> bool:
+def _number(value: object) -> TypeGuard[float]:
     # A missing figure reaches a filter as None, or as "" from an absent attribute.
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @register.filter
-def percent(value: float | None) -> str:
+def percent(value: object) -> str:
     """0.625 → "63%"; nothing to divide by → "—"."""
     return f"{value * 100:.0f}%" if _number(value) else "—"
 
 
 @register.filter
-def one_decimal(value: float | None) -> str:
+def one_decimal(value: object) -> str:
     return f"{value:.1f}" if _number(value) else "—"
 
 
 @register.filter
-def two_decimals(value: float | None) -> str:
+def two_decimals(value: object) -> str:
     return f"{value:.2f}" if _number(value) else "—"
 
 
 @register.filter
-def heat(value: float | None) -> str:
+def heat(value: object) -> str:
     """A CSS class for a heat-map cell: five steps of resolution rate, plus none."""
     if not _number(value):
         return "heat-none"

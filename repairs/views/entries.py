@@ -4,7 +4,7 @@ entry; the client says how they saw a therapist's shared entry."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +27,7 @@ from repairs.forms import (
 from repairs.models import Rupture
 from repairs.services import EditConflict, RuptureData
 from repairs.views.inline import (
+    FormPageArgs,
     conflict,
     done,
     form_page,
@@ -113,9 +114,8 @@ def flag_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             return done(request, rupture, message, created=True)
         messages.success(request, message)
         return see_other(rupture.get_absolute_url())
-    if not sessions.exists():
-        form = None
-    return render(request, "repairs/flag_form.html", {"form": form})
+    # No session to flag a moment in: the page says so instead of showing the form.
+    return render(request, "repairs/flag_form.html", {"form": form if sessions.exists() else None})
 
 
 @login_required
@@ -125,7 +125,7 @@ def rupture_edit(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResp
     access.require(access.may_edit(request.user, rupture))
     if rupture.author_role == RespondentRole.CLIENT:
         form_class: Any = ClientFlagForm
-        form_kwargs = {
+        form_kwargs: dict[str, Any] = {
             "sessions": access.flaggable_sessions_for(request.user).filter(
                 pk=rupture.therapy_session_id
             )
@@ -159,14 +159,15 @@ def rupture_edit(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResp
         form.fields["visibility"].choices = [
             (Visibility.SHARED, "Shared (to take it back, withdraw it instead)")
         ]
-    page = {"title": "Edit your entry", "action": request.path, "rupture": rupture}
+    page: FormPageArgs = {"title": "Edit your entry", "action": request.path, "rupture": rupture}
     if request.method == "POST" and form.is_valid():
         data: RuptureData = form.to_data()
         try:
             services.rupture_update(rupture, expected_version=form_version(form), data=data)
         except EditConflict as error:
-            # `rupture` now holds the refused edit; the page shows the moment as saved.
-            page["rupture"] = error.current
+            # `rupture` now holds the refused edit; the page shows the moment as saved (a
+            # conflict in rupture_update carries the stored rupture).
+            page["rupture"] = cast(Rupture, error.current)
             return conflict(request, form=form, error=error, form_kwargs=form_kwargs, **page)
         return done(request, rupture, "Your changes are saved.")
     return form_page(request, form=form, **page)

@@ -8,7 +8,7 @@ repair, thread, review marks) answers through these functions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib import messages
 from django.http import (
@@ -32,6 +32,15 @@ PAGE = "repairs/session_detail.html"
 # Forms that add something: on success their slot shows a notice and the timeline reloads;
 # every other form replaces the card it sits in.
 CREATING = {"rupture_new", "flag_new"}
+
+
+class FormPageArgs(TypedDict):
+    """What an edit's form page says and where it posts, built once by the view for both
+    `form_page` and `conflict`."""
+
+    title: str
+    action: str
+    rupture: Rupture
 
 
 def _card(request: AuthenticatedHttpRequest, rupture_id: int) -> Rupture:
@@ -123,9 +132,10 @@ def form_page(
 ) -> HttpResponse:
     """The form alone for htmx (opened inside the card), or a full page without JS."""
     therapy_session = therapy_session or (rupture.therapy_session if rupture else None)
+    match = request.resolver_match  # always set while a view runs
     context = {
         "form": form,
-        "creating": rupture is None or request.resolver_match.url_name in CREATING,
+        "creating": rupture is None or (match is not None and match.url_name in CREATING),
         "title": title,
         "action": action,
         "rupture": rupture,
@@ -142,13 +152,20 @@ def form_page(
     return response
 
 
-def conflict(request: AuthenticatedHttpRequest, *, form: Any, error: EditConflict, **kwargs: Any):
+def conflict(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: Any,
+    error: EditConflict,
+    form_kwargs: dict[str, Any] | None = None,
+    **page: Unpack[FormPageArgs],
+) -> HttpResponse:
     """Someone else saved first: show both versions; keep the editor's text in the form."""
     data = form.data.copy()
     data["version"] = str(error.current.version)
-    form = type(form)(data, **kwargs.pop("form_kwargs", {}))
+    form = type(form)(data, **(form_kwargs or {}))
     form.is_valid()
-    return form_page(request, form=form, status=409, conflict=error.current, **kwargs)
+    return form_page(request, form=form, status=409, conflict=error.current, **page)
 
 
 def form_version(form: Any) -> int:

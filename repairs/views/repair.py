@@ -17,6 +17,7 @@ from repairs.forms import (
 from repairs.models import RepairStep, Rupture
 from repairs.services import EditConflict
 from repairs.views.inline import (
+    FormPageArgs,
     conflict,
     done,
     form_page,
@@ -78,7 +79,7 @@ def repair_step_edit(request: AuthenticatedHttpRequest, step_id: int) -> HttpRes
         "version": step.version,
     }
     form = RepairStepForm(posted(request), initial=initial, **form_kwargs)
-    page = {
+    page: FormPageArgs = {
         "title": f"Edit repair step {step.position}",
         "action": request.path,
         "rupture": rupture,
@@ -113,7 +114,7 @@ def rupture_status(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpRe
     access.require(access.may_repair(request.user, rupture))
     initial = {"status": rupture.status, "agreement": rupture.agreement, "version": rupture.version}
     form = StatusForm(posted(request), initial=initial)
-    page = {"title": "Where things stand", "action": request.path, "rupture": rupture}
+    page: FormPageArgs = {"title": "Where things stand", "action": request.path, "rupture": rupture}
     if request.method == "POST" and form.is_valid():
         try:
             services.rupture_set_status(

@@ -18,6 +18,7 @@ from repairs.forms import (
 from repairs.models import Note
 from repairs.services import EditConflict
 from repairs.views.inline import (
+    FormPageArgs,
     conflict,
     done,
     form_page,
@@ -68,7 +69,11 @@ def _own_note(request: AuthenticatedHttpRequest, note_id: int) -> Note:
 def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     note = _own_note(request, note_id)
     form = NoteEditForm(posted(request), initial={"body": note.body, "version": note.version})
-    page = {"title": "Edit your note", "action": request.path, "rupture": note.rupture}
+    page: FormPageArgs = {
+        "title": "Edit your note",
+        "action": request.path,
+        "rupture": note.rupture,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             services.note_update(

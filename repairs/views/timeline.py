@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
 from django.http import (
@@ -15,19 +17,22 @@ from django_htmx.http import trigger_client_event
 
 from repairs import access
 from repairs.views.inline import render_card
+from rupturelog.accounts.models import User
 from rupturelog.http import AuthenticatedHttpRequest
 from sessions.models import RespondentRole, TherapySession
 
 
-def plain_user(request: AuthenticatedHttpRequest):
+def plain_user(request: AuthenticatedHttpRequest) -> User:
     """The signed-in user, unwrapped from `request.user`'s SimpleLazyObject (loaded if it
     was not yet): the same object, without a proxy call on every attribute read."""
-    user = request.user
-    if not isinstance(user, LazyObject):
-        return user
-    if user._wrapped is empty:
-        user._setup()
-    return user._wrapped
+    if not isinstance(request.user, LazyObject):
+        return request.user
+    # `_wrapped` and `_setup()` are the wrapper's private side, which django-stubs leaves out.
+    lazy: Any = request.user
+    if lazy._wrapped is empty:
+        lazy._setup()
+    user: User = lazy._wrapped
+    return user
 
 
 def _marks(ruptures: list, minutes: int) -> list[dict]:

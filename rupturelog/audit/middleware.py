@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from rupturelog.accounts.models import Role
 from rupturelog.audit.models import AccessEvent, Action
 from rupturelog.audit.pages import Kind, page
+from rupturelog.http import TracedHttpRequest
 from rupturelog.logs import current_request
 
 # URL keyword argument → object type.
@@ -71,24 +72,29 @@ class AccessLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TracedHttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        # Each request starts with nothing noted.
-        fresh = ((changed, False), (exported, False), (revealed, ""), (known_cases, {}))
-        tokens = [(var, var.set(value)) for var, value in fresh]
+        # Each request starts with nothing noted. A token per variable, not a loop over
+        # (variable, value) pairs: in one list, which token belongs to which type is lost.
+        changed_token = changed.set(False)
+        exported_token = exported.set(False)
+        revealed_token = revealed.set("")
+        known_cases_token = known_cases.set({})
         request_token = current_request.set(request)
         try:
             response = self.get_response(request)
             self._log(request, response)
         finally:
-            for var, token in tokens:
-                var.reset(token)
+            changed.reset(changed_token)
+            exported.reset(exported_token)
+            revealed.reset(revealed_token)
+            known_cases.reset(known_cases_token)
             current_request.reset(request_token)
         response["X-Request-ID"] = request.request_id
         return response
 
-    def _log(self, request: HttpRequest, response: HttpResponse) -> None:
+    def _log(self, request: TracedHttpRequest, response: HttpResponse) -> None:
         user = getattr(request, "user", None)
         match = request.resolver_match
         if user is None or not user.is_authenticated or match is None:
