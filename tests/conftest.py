@@ -1,18 +1,25 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import copy
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import DjangoDbBlocker
 
 from rupturelog.accounts.models import User
 from sessions.models import Case, TherapySession
 from tests import factories
 
 MATRIX_COUNT = pytest.StashKey[dict[str, int]]()
+T = TypeVar("T")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -120,6 +127,9 @@ class Cast:
     session_a: TherapySession
     session_b: TherapySession
     session_inactive: TherapySession
+    # Personas logged in once for a whole module (see `module_cast`): persona -> session key.
+    # Empty for a per-test cast, whose clients log in afresh.
+    session_keys: dict[str, str] = field(default_factory=dict)
 
     def persona(self, name: str) -> User | None:
         """The user behind a persona name; None for "anonymous"."""
@@ -131,8 +141,10 @@ class Cast:
         """A test client logged in as the persona (force_login: the login flow is not
         what these tests are about; it includes the code step, see the fixture above).
         """
-        client = Client(**headers)
         user = self.persona(name)
+        if user is not None and name in self.session_keys:
+            return client_with_session(self.session_keys[name], **headers)
+        client = Client(**headers)
         if user is not None:
             client.force_login(user)
         return client
@@ -171,3 +183,88 @@ def build_cast() -> Cast:
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()
+
+
+# --- Data shared by a whole module ------------------------------------------------------
+#
+# As Django's TestCase.setUpTestData does: the data is built once, inside a transaction that
+# is rolled back when the module ends; each test runs in its own savepoint inside it (the
+# `db` fixture), so what one test writes never reaches the next; and each test gets its own
+# deep copy of the model instances (`fresh_copy`), so what one test changes in memory does
+# not either. Transactional tests cannot run inside that open transaction: keep them in
+# modules that share nothing (the guard below fails them if they do not).
+
+_shared_layers = 0  # module-wide transactions open now
+
+
+@contextmanager
+def rolled_back_at_the_end(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """For module-scoped data: database access outside a test, in a transaction that is
+    rolled back when the block ends. Tests using such data also take `db`, so what each test
+    writes goes with its own savepoint."""
+    global _shared_layers
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        _shared_layers += 1
+        try:
+            yield
+        finally:
+            _shared_layers -= 1
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _no_transactional_test_inside_shared_data(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional and _shared_layers:
+        pytest.fail(
+            "A transactional test ran while a module's shared data was open (its transaction "
+            "would hold this test's writes): build that module's data per test instead."
+        )
+
+
+def fresh_copy(shared: T) -> T:
+    """Each test's own copy of module-wide data (what Django's TestData does per test): the
+    same rows, fresh instances, so caches or attributes a test changes stay with that test."""
+    return copy.deepcopy(shared)
+
+
+def sign_in_once(user: User) -> str:
+    """Log the person in (past the code step, as `force_login` does in tests) and return the
+    session key. Made in module-wide data, the session row outlives every test's savepoint:
+    a test that logs out or changes the session has that rolled back after it."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def client_with_session(session_key: str, **headers: str) -> Client:
+    """A fresh test client carrying a session made by `sign_in_once`."""
+    client = Client(**headers)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
+def sign_everyone_in(users: Iterable[User]) -> dict[int, str]:
+    """`sign_in_once` for each person: user id -> session key."""
+    return {user.pk: sign_in_once(user) for user in users}
+
+
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Cast]:
+    """The shared cast built once for a module, every persona already logged in. A module
+    uses it by overriding `cast` with `fresh_copy(module_cast)` (and `db`)."""
+    with rolled_back_at_the_end(django_db_blocker):
+        cast = build_cast()
+        cast.session_keys = {
+            name: sign_in_once(user)
+            for name in PERSONAS
+            if (user := cast.persona(name)) is not None
+        }
+        yield cast

@@ -17,18 +17,28 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import transaction
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pytest_django import DjangoDbBlocker
 
 from repairs.codes import InboxKind, Visibility
 from repairs.models import InboxItem, Note, RepairStep, Rupture
 from rupturelog.accounts.models import User
 from sessions.models import Case, TherapySession
 from tests import factories
-from tests.conftest import PERSONAS, Cast
+from tests.conftest import PERSONAS, Cast, fresh_copy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.authorization_matrix]
+
+
+@pytest.fixture
+def cast(db: None, module_cast: Cast) -> Cast:
+    """The shared cast, built and logged in once for this module's ~2,100 cases rather than
+    once per case; each test has its own copy and its writes are rolled back after it."""
+    return fresh_copy(module_cast)
+
 
 MISSING_ID = 999_999
 HTMX = {"plain": {}, "htmx": {"HTTP_HX_REQUEST": "true"}}
@@ -294,18 +304,29 @@ def our_routes() -> list[Route]:
 ROUTES = our_routes()
 
 
+class MatrixCase(NamedTuple):
+    route: Route
+    persona: str | None
+    variant: str | None
+    mode: str
+
+
 def _matrix_params() -> list:
+    """(route, case) per case: the route again on its own, for `route_objects`, which makes
+    the URL's objects once for all of its cases."""
     params = []
     for route in ROUTES:
         if route.name not in EXPECTED:
             # One failing case per undecided URL (not one per persona) keeps the report short.
-            params.append(pytest.param(route, None, None, "plain", id=f"{route.name}-UNDECIDED"))
+            case = MatrixCase(route, None, None, "plain")
+            params.append(pytest.param(route, case, id=f"{route.name}-UNDECIDED"))
             continue
         for persona in PERSONAS:
             for variant in VARIANTS if route.ids else (None,):
                 for mode in HTMX:
                     case_id = "-".join(p for p in (route.name, persona, variant, mode) if p)
-                    params.append(pytest.param(route, persona, variant, mode, id=case_id))
+                    case = MatrixCase(route, persona, variant, mode)
+                    params.append(pytest.param(route, case, id=case_id))
     return params
 
 
@@ -371,7 +392,31 @@ OBJECT_IDS: dict[str, Callable[[Cast], dict[str, int | str]]] = {
 }
 
 
-def url_for(route: Route, variant: str | None, cast: Cast) -> str:
+def _id_maker(route: Route) -> Callable[[Cast], dict[str, int | str]] | None:
+    return OBJECT_IDS.get(route.name) or OBJECT_IDS.get(route.id_kwarg or "")
+
+
+def takes_an_object(route: Route) -> bool:
+    """Whether the URL names one object that OBJECT_IDS knows how to make."""
+    return (
+        route.name != "password_reset_confirm"
+        and len(route.ids) == 1
+        and _id_maker(route) is not None
+    )
+
+
+def object_ids(route: Route, cast: Cast) -> dict[str, int | str]:
+    """Makes A's and B's object for the URL: what "a", "b" and "missing" name in it."""
+    make_ids = _id_maker(route)
+    assert make_ids is not None
+    return {**make_ids(cast), "missing": MISSING_ID}
+
+
+def url_for(
+    route: Route, variant: str | None, cast: Cast, ids: dict[str, int | str] | None = None
+) -> str:
+    """The URL for A's or B's object or a missing one; `ids`: objects made already
+    (`object_ids`), else they are made now."""
     if route.id_kwarg is None:
         return reverse(route.name)
     if route.name == "password_reset_confirm":
@@ -379,10 +424,9 @@ def url_for(route: Route, variant: str | None, cast: Cast) -> str:
         return reverse(route.name, kwargs={"uidb64": "MQ", "token": f"no-such-token-{variant}"})
     if len(route.ids) > 1:
         pytest.fail(f"{route.name} takes several ids {route.ids}: teach url_for about them.")
-    make_ids = OBJECT_IDS.get(route.name) or OBJECT_IDS.get(route.id_kwarg)
-    if make_ids is None:
+    if _id_maker(route) is None:
         pytest.fail(f"{route.name}: add {route.id_kwarg!r} to OBJECT_IDS in this file.")
-    ids = {**make_ids(cast), "missing": MISSING_ID}
+    ids = ids or object_ids(route, cast)
     return reverse(route.name, kwargs={route.id_kwarg: ids[variant]})
 
 
@@ -427,22 +471,50 @@ def test_the_matrix_covers_every_persona_and_variant() -> None:
     assert len(MATRIX) == (without_id + with_id * len(VARIANTS)) * per_route + undecided
 
 
-@pytest.mark.parametrize(("route", "persona", "variant", "mode"), MATRIX)
-def test_each_persona_gets_the_decided_response(
-    cast: Cast, route: Route, persona: str | None, variant: str | None, mode: str
-) -> None:
-    expected = expectation_for(route, persona, variant, mode)
-    url = url_for(route, variant, cast)
-    method = "post" if isinstance(EXPECTED[route.name], Post) else "get"
+@pytest.fixture(scope="class")
+def route_objects(
+    request: pytest.FixtureRequest, module_cast: Cast, django_db_blocker: DjangoDbBlocker
+) -> Iterator[dict[str, int | str] | None]:
+    """A's and B's objects for one URL, made once for all of its cases (they run one after
+    another), in a savepoint rolled back before the next URL's objects are made: each case
+    sees the cast and its own URL's objects, as if it had made them itself."""
+    route: Route = request.param
+    if route.name not in EXPECTED or not takes_an_object(route):
+        yield None  # url_for makes them, or says what is missing
+        return
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield object_ids(route, fresh_copy(module_cast))
+        finally:
+            transaction.set_rollback(True)
 
-    response = getattr(cast.client_for(persona), method)(url, **HTMX[mode])
 
-    assert response.status_code == expected.status, f"{method.upper()} {url} as {persona}"
-    if expected.redirect_to:
-        location = urlsplit(response["Location"])
-        assert location.path == reverse(expected.redirect_to)
-        if expected in (TO_LOGIN, TO_ADMIN_LOGIN):
-            assert parse_qs(location.query)["next"] == [url]
+class TestTheMatrix:
+    """In a class so that the last URL's objects are gone (with the class) before the tests
+    below it, which make their own."""
+
+    # scope="class" keeps one `route_objects` for all the cases of a route. Every argument
+    # here gets that scope, and pytest groups tests by equal values of such arguments: so
+    # the rest is one `case`, a different value for each test, and the order stays MATRIX's.
+    @pytest.mark.parametrize(
+        ("route_objects", "case"), MATRIX, indirect=["route_objects"], scope="class"
+    )
+    def test_each_persona_gets_the_decided_response(
+        self, cast: Cast, route_objects: dict[str, int | str] | None, case: MatrixCase
+    ) -> None:
+        route, persona, variant, mode = case
+        expected = expectation_for(route, persona, variant, mode)
+        url = url_for(route, variant, cast, route_objects)
+        method = "post" if isinstance(EXPECTED[route.name], Post) else "get"
+
+        response = getattr(cast.client_for(persona), method)(url, **HTMX[mode])
+
+        assert response.status_code == expected.status, f"{method.upper()} {url} as {persona}"
+        if expected.redirect_to:
+            location = urlsplit(response["Location"])
+            assert location.path == reverse(expected.redirect_to)
+            if expected in (TO_LOGIN, TO_ADMIN_LOGIN):
+                assert parse_qs(location.query)["next"] == [url]
 
 
 @pytest.mark.parametrize("route_name", ["case_detail", "session_detail", "rupture_card"])

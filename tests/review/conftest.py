@@ -63,6 +63,7 @@ Reviewed by Sabine: R1 and R9 (Rhea's mark on R2 does not count for Sabine).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -70,6 +71,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from repairs.codes import Family, Status, Strategy, Visibility
 from repairs.models import Note, RepairStep, Rupture, RuptureReview, SupervisorCoding
@@ -77,6 +79,12 @@ from repairs.review import ReviewScope
 from rupturelog.accounts.models import User
 from sessions.models import Case, TherapySession
 from tests import factories
+from tests.conftest import (
+    client_with_session,
+    fresh_copy,
+    rolled_back_at_the_end,
+    sign_everyone_in,
+)
 
 LONDON = ZoneInfo("Europe/London")
 START, END = date(2025, 3, 1), date(2025, 4, 30)
@@ -115,6 +123,9 @@ class Caseload:
 class Practice:
     people: People
     load: Caseload
+    # Everyone logged in once for a whole module (see `module_practice`): user id -> session
+    # key. Empty for a practice built in the test, whose clients log in afresh.
+    session_keys: dict[int, str] = field(default_factory=dict)
 
     @property
     def supervisor(self) -> User:
@@ -139,9 +150,22 @@ class Practice:
         return ReviewScope(**extra)
 
     def login(self, user: User) -> Client:
+        if user.pk in self.session_keys:
+            return client_with_session(self.session_keys[user.pk])
         client = Client()
         client.force_login(user)
         return client
+
+    def everyone(self) -> list[User]:
+        people = self.people
+        return [
+            people.supervisor,
+            people.other_supervisor,
+            people.t1,
+            people.t2,
+            people.t3,
+            *self.load.clients.values(),
+        ]
 
     def ids(self, *names: str) -> set[int]:
         return {self.r[name].pk for name in names}
@@ -336,6 +360,20 @@ def build_practice() -> Practice:
     return Practice(people=people, load=build_caseload(people))
 
 
+@pytest.fixture(scope="module")
+def module_practice(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[Practice]:
+    """The practice built once for a module, everyone in it already logged in, in a
+    transaction rolled back when the module ends (tests/conftest.py)."""
+    with rolled_back_at_the_end(django_db_blocker):
+        practice = build_practice()
+        practice.session_keys = sign_everyone_in(practice.everyone())
+        yield practice
+
+
 @pytest.fixture
-def practice(db) -> Practice:
-    return build_practice()
+def practice(db: None, module_practice: Practice) -> Practice:
+    """Each test's own copy of the module's practice; what it writes is rolled back after
+    it. Modules with transactional tests build theirs per test instead (test_replica.py)."""
+    return fresh_copy(module_practice)

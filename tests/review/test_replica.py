@@ -41,6 +41,14 @@ CLINICAL_TABLES = (
 )
 
 
+@pytest.fixture
+def practice(db: None) -> Practice:
+    """Built per test here, not once per module as in the rest of tests/review: this
+    module's transactional tests run after the others and cannot run inside the open
+    transaction that shared data lives in."""
+    return build_practice()
+
+
 # --- The router on its own --------------------------------------------------------------
 
 
