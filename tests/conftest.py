@@ -80,7 +80,7 @@ def _force_login_past_the_code_step(self: Client, user: User, backend: str | Non
 def _force_login_passes_two_step() -> Iterator[None]:
     """`client.force_login(user)` logs in as if the person had also typed their code: the
     login flow is not what those tests are about. Session-wide, so module-scoped fixtures
-    that log people in get it too. Tests of the code step itself (tests/mfa/) are marked
+    that log people in get it too. Tests of the code step itself (tests/rupturelog/mfa/) are marked
     `real_two_step` and get Django's plain force_login."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Client, "force_login", _force_login_past_the_code_step)

@@ -250,7 +250,7 @@ EXPECTED: dict[str, ByPersona | Post] = {
     "reveal_name": Post(
         object_page(supervisor_a=a_gets(Expect(400)), supervisor_b=b_gets(Expect(400)))
     ),
-    # Two-step sign-in (tests/mfa/ test the code step itself). The personas here are past
+    # Two-step sign-in (tests/rupturelog/mfa/ test the code step itself). The personas here are past
     # it (clinicians) or have not turned it on (clients), so the code page sends them on.
     "mfa_verify": page(**dict.fromkeys(PERSONAS, TO_HOME)),
     "mfa_settings": page(**dict.fromkeys(PERSONAS, OK)),

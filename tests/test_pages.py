@@ -162,7 +162,7 @@ def test_logging_in_with_a_mixed_case_email_works(db) -> None:
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    # The password step is passed; a therapist's next step is the code (tests/mfa/).
+    # The password step is passed; a therapist's next step is the code (tests/rupturelog/mfa/).
     assert client.get(reverse("home"))["Location"].startswith(reverse("mfa_verify"))
 
 

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from repairs.models import AlertSettings
 from tests import factories
 from tests.fuzz.support import FuzzWorld
-from tests.timeline.conftest import check_in_data, entry_data, flag_data, flag_edit_data, step_data
+from tests.repairs.conftest import check_in_data, entry_data, flag_data, flag_edit_data, step_data
 
 Fields = dict[str, list[str]]
 MISSING = 999_999_999
@@ -63,7 +63,7 @@ TARGETS: dict[str, dict[str, Callable[[FuzzWorld], int]]] = {
         "other_invitation": lambda w: w.other_invitation.pk,
     },
     # An invitation link's token. (A pending one makes an account: see
-    # tests/accounts/test_invitations.py; here, links that must change nothing.)
+    # tests/rupturelog/accounts/test_invitations.py; here, links that must change nothing.)
     "invite_link": {
         "used_link": lambda w: w.used_link,
         "expired_link": lambda w: w.expired_link,
@@ -325,7 +325,7 @@ ENDPOINTS: list[Endpoint] = [
     ),
     # --- Two-step sign-in: the code step and its settings ---------------------------------
     # The fuzz's clinicians are past the code step and its clients have not turned it on,
-    # so no code is checked here; tests/mfa/ send codes on the real path.
+    # so no code is checked here; tests/rupturelog/mfa/ send codes on the real path.
     Endpoint(
         "mfa_verify",
         users="client_a therapist_a admin",

@@ -1,6 +1,6 @@
 """The fuzz tests' scenery, request sender and bookkeeping.
 
-`FuzzWorld` is the timeline tests' world (tests/timeline/conftest.py) with a matching set of
+`FuzzWorld` is the timeline tests' world (tests/repairs/conftest.py) with a matching set of
 records in case B, so every kind of id has an "other person's" version, and an
 administrator with full rights (the cast's admin is staff without permissions).
 
@@ -45,7 +45,7 @@ from sessions.models import Case, CheckIn, TherapySession
 from tests import factories
 from tests.conftest import PERSONAS, Cast
 from tests.fuzz.strategies import Value
-from tests.timeline.conftest import World, build_world
+from tests.repairs.conftest import World, build_world
 
 # git-ignored; where Hypothesis keeps the failing examples it found, to replay them first.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -15,7 +15,7 @@ from pytest_django import DjangoDbBlocker
 
 from tests.conftest import build_cast
 from tests.fuzz.xss import ALL, MARKUP, ONE_LINE, XssWorld, build_xss_world, injections
-from tests.timeline.conftest import HTMX, flag_data, rolled_back_at_the_end
+from tests.repairs.conftest import HTMX, flag_data, rolled_back_at_the_end
 
 REVIEW_RANGE = "start=2025-01-01&end=2025-12-31"
 

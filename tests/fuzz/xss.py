@@ -19,7 +19,7 @@ from repairs.models import Note, RepairStep, Rupture
 from rupturelog.accounts.models import User
 from tests import factories
 from tests.conftest import Cast
-from tests.timeline.conftest import check_in_data, entry_data, flag_data, step_data
+from tests.repairs.conftest import check_in_data, entry_data, flag_data, step_data
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.review.conftest import RANGE, Practice, build_caseload
+from tests.repairs.review.practice import RANGE, Practice, build_caseload
 
 pytestmark = pytest.mark.django_db
 

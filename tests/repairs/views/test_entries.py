@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from repairs import services
 from repairs.codes import Visibility
-from tests.timeline.conftest import World
+from tests.repairs.conftest import World
 
 
 def test_a_shared_flag_cannot_be_turned_back_into_a_private_draft(world: World) -> None:

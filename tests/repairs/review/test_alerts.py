@@ -18,7 +18,7 @@ from repairs.codes import Status
 from repairs.models import AlertSettings, Rupture
 from rupturelog.accounts.models import User
 from tests import factories
-from tests.review.conftest import Practice
+from tests.repairs.review.practice import Practice
 
 pytestmark = pytest.mark.django_db
 

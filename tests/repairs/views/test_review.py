@@ -18,7 +18,7 @@ from django.utils import timezone
 from repairs import review
 from rupturelog.accounts.models import User
 from tests import factories
-from tests.review.conftest import CLIENT_NAMES, RANGE, Practice
+from tests.repairs.review.practice import CLIENT_NAMES, RANGE, Practice
 
 pytestmark = pytest.mark.django_db
 

@@ -36,7 +36,7 @@ from repairs.services import EditConflict, RuptureData
 from rupturelog.audit.models import AccessEvent, Action
 from sessions.models import Case
 from tests.conftest import Cast
-from tests.timeline.conftest import (
+from tests.repairs.conftest import (
     HTMX,
     World,
     build_world,

@@ -1,3 +1,5 @@
+"""The version history pages' helpers and clients (tests/repairs/views/test_history.py)."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +11,7 @@ from django.urls import reverse
 
 from repairs.models import Rupture
 from tests.conftest import Cast
-from tests.timeline.conftest import entry_data, flag_data, text
+from tests.repairs.conftest import entry_data, flag_data, text
 
 
 def history_text(client: Client, rupture_or_url: Rupture | str) -> str:

@@ -27,7 +27,7 @@ from repairs.models import InboxItem, Note, RepairStep, Rupture, RuptureCode
 from sessions.models import TherapySession
 from tests import factories
 from tests.conftest import Cast, build_cast
-from tests.timeline.conftest import rolled_back_at_the_end
+from tests.repairs.conftest import rolled_back_at_the_end
 
 pytestmark = pytest.mark.django_db
 

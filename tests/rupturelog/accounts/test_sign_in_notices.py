@@ -16,7 +16,7 @@ from rupturelog.accounts import notices
 from rupturelog.mfa import services
 from tests import factories
 from tests.conftest import Cast
-from tests.mfa.test_two_step import code_for_setup, device_of, password_step, send_code
+from tests.rupturelog.mfa.test_two_step import code_for_setup, device_of, password_step, send_code
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from repairs.models import Rupture
 from repairs.review import MatrixCell, ReviewScope
 from repairs.review.figures import _median
 from tests import factories
-from tests.review.conftest import LONDON, Practice, london
+from tests.repairs.review.practice import LONDON, Practice, london
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from repairs import access
 from repairs.codes import Family, InboxKind, Status, Visibility
 from repairs.models import InboxItem, Note, RepairStep, Rupture
 from tests import factories
-from tests.timeline.conftest import (
+from tests.repairs.conftest import (
     HTMX,
     MODES,
     World,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from repairs.views import export as export_views
-from tests.review.conftest import CLIENT_NAMES, RANGE, Practice
+from tests.repairs.review.practice import CLIENT_NAMES, RANGE, Practice
 
 pytestmark = pytest.mark.django_db
 

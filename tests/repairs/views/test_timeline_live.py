@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.timeline.conftest import (
+from tests.repairs.conftest import (
     World,
     check_in_data,
     entry_data,

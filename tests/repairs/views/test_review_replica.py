@@ -29,7 +29,7 @@ from pytest_django import DjangoDbBlocker
 from repairs.models import RepairStep, Rupture
 from rupturelog import replica
 from rupturelog.replica import ReplicaRouter, reading_from_replica
-from tests.review.conftest import RANGE, Practice, build_practice
+from tests.repairs.review.practice import RANGE, Practice, build_practice
 
 CLINICAL_TABLES = (
     "repairs_rupture",
@@ -43,7 +43,7 @@ CLINICAL_TABLES = (
 
 @pytest.fixture
 def practice(db: None) -> Practice:
-    """Built per test here, not once per module as in the rest of tests/review: this
+    """Built per test here, not once per module as in the rest of the review tests: this
     module's transactional tests run after the others and cannot run inside the open
     transaction that shared data lives in."""
     return build_practice()

@@ -276,3 +276,8 @@ def assert_back_to_session(response: HttpResponse, therapy_session: TherapySessi
     """A save without htmx: 303 to the session's timeline."""
     assert response.status_code == 303, response.status_code
     assert response["Location"].startswith(reverse("session_detail", args=[therapy_session.pk]))
+
+
+# The review's hand-computed practice (tests/repairs/review/practice.py), for the review's
+# figures and for the pages that show them (tests/repairs/views/test_review*.py).
+from tests.repairs.review.practice import module_practice, practice  # noqa: E402, F401

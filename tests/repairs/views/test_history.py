@@ -14,8 +14,8 @@ from repairs.models import Note, RepairStep
 from rupturelog.audit.models import AccessEvent, Action
 from tests import factories
 from tests.conftest import Cast
-from tests.history.conftest import flag_moment, history_text, log_entry, plain
-from tests.timeline.conftest import entry_data, flag_edit_data, step_data
+from tests.repairs.conftest import entry_data, flag_edit_data, step_data
+from tests.repairs.views.conftest import flag_moment, history_text, log_entry, plain
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from repairs import review
 from repairs.codes import Family, Marker
 from repairs.models import RuptureReview, SupervisorCoding
 from tests import factories
-from tests.review.conftest import Practice
+from tests.repairs.review.practice import Practice
 
 pytestmark = pytest.mark.django_db
 

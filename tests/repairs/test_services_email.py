@@ -15,7 +15,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from repairs.models import Rupture
 from rupturelog.accounts.models import User
-from tests.timeline.conftest import World, flag_data, text
+from tests.repairs.conftest import World, flag_data, text
 
 pytestmark = pytest.mark.django_db
 

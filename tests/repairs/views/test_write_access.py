@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from repairs.models import Rupture
 from tests import factories
-from tests.timeline.conftest import (
+from tests.repairs.conftest import (
     HTMX,
     World,
     check_in_data,

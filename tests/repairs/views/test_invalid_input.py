@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from repairs.models import Rupture
-from tests.timeline.conftest import (
+from tests.repairs.conftest import (
     MODES,
     World,
     check_in_data,

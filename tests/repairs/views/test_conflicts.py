@@ -14,7 +14,7 @@ from django.urls import reverse
 from repairs import services
 from repairs.models import Note, RepairStep, Rupture
 from repairs.services import RepairStepData, RuptureData
-from tests.timeline.conftest import (
+from tests.repairs.conftest import (
     MODES,
     World,
     entry_data,

@@ -13,7 +13,7 @@ from repairs.models import InboxItem, Rupture
 from rupturelog.accounts.models import User
 from sessions.models import CheckIn, TherapySession
 from tests import factories
-from tests.timeline.conftest import World, check_in_data, entry_data, flag_data, text
+from tests.repairs.conftest import World, check_in_data, entry_data, flag_data, text
 
 pytestmark = pytest.mark.django_db
 

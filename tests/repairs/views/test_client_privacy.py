@@ -20,7 +20,7 @@ from repairs.codes import Family, Visibility
 from repairs.models import Rupture
 from sessions.models import TherapySession
 from tests import factories
-from tests.timeline.conftest import HTMX, World, text
+from tests.repairs.conftest import HTMX, World, text
 
 pytestmark = pytest.mark.django_db
 
