@@ -290,7 +290,7 @@ def test_resend_and_cancel_take_only_post(cast: Cast) -> None:
 
 
 def test_a_mail_outage_keeps_the_invitation_and_says_so(cast: Cast, settings) -> None:
-    settings.EMAIL_BACKEND = "tests.accounts.test_invitations.BrokenMail"
+    settings.EMAIL_BACKEND = "tests.rupturelog.accounts.test_invitations.BrokenMail"
     response = cast.client_for("therapist_a").post(reverse("client_invite"), NEW, follow=True)
     assert "could not be sent" in response.content.decode()
     assert Invitation.objects.open().count() == 1
