@@ -64,6 +64,7 @@ def remove_triggers(using: str = "default", **kwargs: Any) -> None:
 
 def install_triggers(using: str = "default", **kwargs: Any) -> None:
     # Test runs flush every table between transactional tests, which these triggers would
-    # refuse; the suite turns them off and tests them on their own (tests/rupturelog/audit/test_middleware.py).
+    # refuse; the suite turns them off and tests them on their own
+    # (tests/rupturelog/audit/test_middleware.py).
     if settings.AUDIT_LOG_TRIGGERS:
         apply(using, forward=True)
